@@ -1,0 +1,100 @@
+"""Settings of the publication. Behaviour lives in the ``publication`` package (src/publication)."""
+
+import os
+
+from publication.site_url import resolve_site_url
+
+# -- Host ----------------------------------------------------------------------
+# Read the Docs sets READTHEDOCS_CANONICAL_URL for each build; elsewhere SITE_URL is the site's address.
+SITE_URL = "https://deep-learning-theory.readthedocs.io/en/latest/"
+READTHEDOCS = os.environ.get("READTHEDOCS") == "True"
+
+# -- Project -------------------------------------------------------------------
+# https://www.sphinx-doc.org/en/master/usage/configuration.html#project-information
+project = "Deep Learning Theory"
+author = "The Editors"
+copyright = f"2020–2026, {author}"
+language = "en"
+
+# -- General -------------------------------------------------------------------
+# https://www.sphinx-doc.org/en/master/usage/configuration.html#general-configuration
+extensions = [
+    # ours (src/publication)
+    "publication.frontmatter",
+    "publication.ablog_patches",
+    "publication.theme",
+    "publication.feeds",
+    "publication.rebuilds",
+    "publication.citations",
+    # third-party
+    "myst_parser",
+    "ablog",
+    "sphinxcontrib.bibtex",
+]
+root_doc = "index"
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+nitpicky = True
+suppress_warnings = []
+
+# -- MyST ----------------------------------------------------------------------
+# https://myst-parser.readthedocs.io/en/latest/configuration.html
+myst_enable_extensions = ["colon_fence", "deflist", "attrs_block", "attrs_inline"]
+myst_title_to_header = True  # a post's title may live only in its front matter
+myst_heading_anchors = 3
+# keep each post's bibliography (footnotes to sphinxcontrib-bibtex) under its References heading
+myst_footnote_sort = False
+myst_footnote_transition = False
+
+# -- ABlog ---------------------------------------------------------------------
+# https://ablog.readthedocs.io/en/stable/manual/ablog-configuration-options.html
+blog_title = project
+blog_path = "blog"
+blog_post_pattern = ["posts/*/*.md"]
+blog_authors = {"editors": (author, None)}
+blog_default_author = "editors"
+blog_timezone = "UTC"  # for post dates written without a UTC offset
+blog_feed_subtitle = "Essays on why deep networks generalize."
+post_date_format = "%d %B %Y"
+post_date_format_short = "%d %b %Y"
+post_auto_excerpt = 1
+post_show_prev_next = False  # furo's footer shows the previous and next post instead
+
+# -- BibTeX --------------------------------------------------------------------
+# https://sphinxcontrib-bibtex.readthedocs.io/en/latest/usage.html#configuration
+bibtex_bibfiles = ["../refs.bib"]
+bibtex_default_style = "unsrt"
+bibtex_foot_reference_style = "foot_author_year"  # publication.citations
+
+# -- HTML ----------------------------------------------------------------------
+# https://www.sphinx-doc.org/en/master/usage/configuration.html#options-for-html-output
+html_theme = "furo"
+html_title = project
+html_baseurl = resolve_site_url(os.environ, SITE_URL)
+html_static_path = ["_static"]
+html_css_files = ["publication.css"]
+html_favicon = "_static/favicon.svg"
+html_permalinks_icon = "#"
+html_show_sourcelink = False
+html_last_updated_fmt = None
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html",
+        "sidebar/search.html",
+        "sidebar/scroll-start.html",
+        "sidebar/navigation.html",
+        "sidebar/blog.html",
+        "sidebar/scroll-end.html",
+    ]
+}
+html_theme_options = {
+    "top_of_page_buttons": [],
+}
+
+# -- Linkcheck -----------------------------------------------------------------
+# https://www.sphinx-doc.org/en/master/usage/configuration.html#options-for-the-linkcheck-builder
+linkcheck_timeout = 15
+linkcheck_retries = 2
+linkcheck_rate_limit_timeout = 60
+linkcheck_report_timeouts_as_broken = True
+linkcheck_anchors = False  # YouTube and arXiv build their pages with scripts

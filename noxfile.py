@@ -1,0 +1,83 @@
+"""Sessions that build, preview, check and test the publication. `nox -l` lists them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nox
+
+nox.options.sessions = ["lint", "tests", "build"]
+nox.options.reuse_venv = "yes"
+nox.needs_version = ">=2025.2.9"
+
+ROOT = Path(__file__).parent
+DOCS = ROOT / "docs"
+BUILD = DOCS / "_build"
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+
+
+def install(session: nox.Session, *groups: str) -> None:
+    """Install the project (which brings the Sphinx stack) and the named dependency groups."""
+    session.install("-e", ".")
+    for group in groups:
+        session.install(*nox.project.dependency_groups(PYPROJECT, group))
+
+
+def sphinx(session: nox.Session, builder: str, *, autobuild: bool = False) -> None:
+    args = [
+        "-b", builder,
+        "-n",  # nitpicky: every reference must resolve
+        "-W",  # warnings are errors
+        "--keep-going",  # ... but report all of them in one run
+        "-d", str(BUILD / "doctrees"),  # doctrees outside the published folder
+        str(DOCS),
+        str(BUILD / builder),
+        *session.posargs,
+    ]
+    if autobuild:
+        session.run("sphinx-autobuild", "--watch", str(ROOT / "refs.bib"), "--watch", str(ROOT / "src"), *args)
+    else:
+        session.run("sphinx-build", *args)
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build the site into docs/_build/html, strictly."""
+    install(session)
+    sphinx(session, "html")
+
+
+@nox.session
+def preview(session: nox.Session) -> None:
+    """Serve the site on http://127.0.0.1:8000 and rebuild it on every save."""
+    install(session, "preview")
+    sphinx(session, "html", autobuild=True)
+
+
+@nox.session
+def linkcheck(session: nox.Session) -> None:
+    """Check every external link of the site (needs the internet)."""
+    install(session)
+    sphinx(session, "linkcheck")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite (builds small sites and the real one)."""
+    install(session, "test")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check code style with ruff."""
+    install(session, "lint")
+    session.run("ruff", "check", "src", "tests", "docs/conf.py", "noxfile.py")
+    session.run("ruff", "format", "--check", "src", "tests", "docs/conf.py", "noxfile.py")
+
+
+@nox.session(venv_backend="none")
+def clean(session: nox.Session) -> None:
+    """Remove the built site."""
+    shutil.rmtree(BUILD, ignore_errors=True)

@@ -1,0 +1,226 @@
+"""Atom and RSS 2.0 feeds for the whole blog, each tag and each category, carrying each post in full.
+
+ablog's own feeds are Atom only, resolve links against the wrong page, double every bibliography entry
+and stamp the build time. These feeds are built instead from each post page exactly as a reader sees
+it (after Sphinx has written it), with every link and image made absolute against the page's own URL,
+so citations, footnotes and cross-references point at the real page and anchor. Entry ids are the posts'
+permanent URLs; a feed's ``updated`` time is that of its newest entry, never the clock.
+
+The whole-blog Atom feed is also written to ``feed.xml``, where a Jekyll site serves its feed, so
+subscribers who came from the old site keep receiving posts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import ablog.blog
+from bs4 import BeautifulSoup
+from docutils import nodes
+from feedgen.feed import FeedGenerator
+from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.util import logging
+
+from publication.frontmatter import metadata_of
+from publication.theme import shorten
+
+logger = logging.getLogger(__name__)
+
+#: Where the whole-blog Atom feed is also served, for subscribers of the site's Jekyll past.
+LEGACY_FEED = "feed.xml"
+#: Attributes that hold a URL, made absolute in feed entries.
+URL_ATTRIBUTES = ("href", "src", "poster", "cite")
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed: its title, the folder its files live in, and the posts it carries (none where only its
+    addresses are needed)."""
+
+    title: str
+    folder: str
+    posts: tuple[Any, ...] = ()
+
+    @property
+    def page(self) -> str:
+        """The page that lists the feed's posts."""
+        return f"{self.folder}.html"
+
+    @property
+    def atom(self) -> str:
+        return f"{self.folder}/atom.xml"
+
+    @property
+    def rss(self) -> str:
+        return f"{self.folder}/rss.xml"
+
+
+def site_feed(app: Sphinx) -> Feed:
+    """The whole blog's feed (its addresses only)."""
+    return Feed(app.config.project, app.config.blog_path)
+
+
+def _collection_feeds(app: Sphinx) -> list[tuple[Any, Feed]]:
+    blog = ablog.blog.Blog(app)
+    project = app.config.project
+    return [
+        (collection, Feed(f"{project}: posts {noun} “{collection}”", collection.path))
+        for noun, catalog in (("tagged", blog.tags), ("in category", blog.category))
+        for collection in catalog
+        if len(collection)
+    ]
+
+
+def all_feeds(app: Sphinx) -> list[Feed]:
+    """The whole blog's feed, then one per tag and per category that has a published post."""
+    blog = ablog.blog.Blog(app)
+    feeds = [Feed(app.config.project, app.config.blog_path, tuple(blog.posts))]
+    feeds.extend(Feed(feed.title, feed.folder, tuple(coll)) for coll, feed in _collection_feeds(app))
+    return feeds
+
+
+def collection_feed(app: Sphinx, pagename: str) -> Feed | None:
+    """The feed of the tag or category whose archive page this is, if it is one."""
+    return next((feed for _coll, feed in _collection_feeds(app) if feed.folder == pagename), None)
+
+
+def absolute_url(app: Sphinx, target: str) -> str:
+    return urljoin(app.config.html_baseurl, target)
+
+
+def post_url(app: Sphinx, post: Any) -> str:
+    return absolute_url(app, app.builder.get_target_uri(post.docname))
+
+
+def entry_content(page_html: str, page_url: str) -> tuple[str, str]:
+    """The post body as shown on its page, with absolute URLs; and a plain-text summary.
+
+    The title, the byline and the permalink markers are page furniture, not content.
+    """
+    soup = BeautifulSoup(page_html, "html.parser")
+    article = soup.find("article", id="furo-main-content")
+    if article is None:
+        raise ValueError("no <article id='furo-main-content'> in the page")
+    for furniture in article.select("h1, .post-byline, a.headerlink"):
+        furniture.decompose()
+    for element in article.find_all(True):
+        for attribute in URL_ATTRIBUTES:
+            if element.has_attr(attribute):
+                element[attribute] = urljoin(page_url, element[attribute])
+        if element.has_attr("srcset"):
+            element["srcset"] = ", ".join(
+                " ".join([urljoin(page_url, part.split()[0]), *part.split()[1:]])
+                for part in element["srcset"].split(",")
+            )
+    first_paragraph = article.find("p")
+    summary = " ".join(first_paragraph.get_text().split()) if first_paragraph else ""
+    body = article.find("section") or article
+    return body.decode_contents().strip(), summary
+
+
+def updated_of(app: Sphinx, post: Any) -> dt.datetime:
+    return metadata_of(app.env, post.docname).get("updated") or post.update or post.date
+
+
+def build_feed(app: Sphinx, feed: Feed) -> FeedGenerator:
+    """A feed of the given posts, newest first, from their pages in the output folder."""
+    builder = app.builder
+    outdir = Path(builder.outdir)
+    generator = FeedGenerator()
+    generator.load_extension("dc", atom=False, rss=True)
+    generator.id(absolute_url(app, feed.atom))
+    generator.title(feed.title)
+    generator.subtitle(app.config.blog_feed_subtitle or app.config.project)
+    # feedgen keeps the last link as RSS's <channel><link>: the page the feed stands for
+    generator.link(href=absolute_url(app, feed.atom), rel="self")
+    generator.link(href=absolute_url(app, feed.page), rel="alternate")
+    generator.language(app.config.language or "en")
+    generator.generator("ablog + publication", uri="https://ablog.readthedocs.io/")
+    posts = sorted(feed.posts, key=lambda post: (post.date, post.docname), reverse=True)
+    if app.config.blog_feed_length:
+        posts = posts[: app.config.blog_feed_length]
+    for post in posts:
+        url = post_url(app, post)
+        page = outdir / builder.get_target_uri(post.docname)
+        content, summary = entry_content(page.read_text(encoding="utf-8"), url)
+        meta = metadata_of(app.env, post.docname)
+        entry = generator.add_entry(order="append")
+        entry.id(url)
+        entry.guid(url, permalink=True)
+        entry.title(post.title)
+        entry.link(href=url, rel="alternate")
+        for author in post.author or []:
+            entry.author({"name": str(author)})
+        entry.published(post.date)
+        entry.updated(updated_of(app, post))
+        for label in [*(post.category or []), *(post.tags or [])]:
+            entry.category(term=str(label), label=str(label))
+        entry.summary(shorten(meta.get("description") or summary))
+        entry.content(content, type="html")
+    newest = max((updated_of(app, post) for post in posts), default=ablog.blog.FUTURE)
+    generator.updated(newest)
+    generator.lastBuildDate(newest)
+    return generator
+
+
+def write_feeds(app: Sphinx, exception: Exception | None) -> None:
+    """Write every feed after the pages they are built from."""
+    if exception is not None or not isinstance(app.builder, StandaloneHTMLBuilder):
+        return
+    if not app.config.html_baseurl:
+        logger.warning("html_baseurl is empty: feeds need absolute URLs, so none were written",
+                       type="publication", subtype="feed")
+        return
+    outdir = Path(app.builder.outdir)
+    for feed in all_feeds(app):
+        generator = build_feed(app, feed)
+        (outdir / feed.folder).mkdir(parents=True, exist_ok=True)
+        atom = generator.atom_str(pretty=True)
+        (outdir / feed.atom).write_bytes(atom)
+        (outdir / feed.rss).write_bytes(generator.rss_str(pretty=True))
+        if feed.folder == app.config.blog_path:
+            (outdir / LEGACY_FEED).write_bytes(atom)
+
+
+def _urls(app: Sphinx, feed: Feed) -> dict[str, str]:
+    return {"atom": absolute_url(app, feed.atom), "rss": absolute_url(app, feed.rss)}
+
+
+def feed_links(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Offer the page's own feed (on a tag or category archive) and the whole blog's, to feed readers."""
+    feeds = [site_feed(app)]
+    own = collection_feed(app, pagename)
+    if own is not None:
+        feeds.insert(0, own)
+    context["site_feed"] = _urls(app, feeds[-1])
+    context["own_feed"] = _urls(app, own) if own is not None else None
+    context["feed_links"] = [
+        link
+        for feed in feeds
+        for link in (
+            {"type": "application/atom+xml", "title": f"{feed.title} (Atom)", "href": absolute_url(app, feed.atom)},
+            {"type": "application/rss+xml", "title": f"{feed.title} (RSS)", "href": absolute_url(app, feed.rss)},
+        )
+    ]
+
+
+def resolve_feed_reference(app: Sphinx, env: Any, node: Any, contnode: Any) -> Any:
+    """``{ref}`blog-feed``` links to the feed's real URL (ablog writes it without the base URL)."""
+    if node.get("reftarget") != "blog-feed" or not isinstance(app.builder, StandaloneHTMLBuilder):
+        return None
+    link = nodes.reference("", "", internal=False, refuri=absolute_url(app, site_feed(app).atom))
+    link += contnode if node.get("refexplicit") else nodes.Text(f"{app.config.project} feed")
+    return link
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("publication.ablog_patches")
+    app.connect("html-page-context", feed_links)
+    app.connect("missing-reference", resolve_feed_reference, priority=400)  # before ablog's handler
+    app.connect("build-finished", write_feeds)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,176 @@
+"""Fit ablog's posts into furo's pages: byline, previous/next post, page descriptions, listings.
+
+furo knows nothing of posts. This module gives each post a byline under its title (date and time with
+its UTC offset, author, tags, category, with links to their archives), turns furo's footer links into
+previous/next *post* links, gives every page its own meta description, and makes the excerpts ablog
+copies into listings safe to show away from their post (a citation there links nowhere, so it becomes
+plain text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+import ablog.blog
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.util.osutil import relative_uri
+
+from publication.frontmatter import metadata_of
+
+DESCRIPTION_LENGTH = 200
+
+
+def format_moment(moment: dt.datetime) -> str:
+    """'27 January 2020, 23:45 UTC−04:00': the instant as the author wrote it, offset included."""
+    offset = moment.strftime("%z")
+    sign = "−" if offset.startswith("-") else "+"
+    zone = "UTC" if offset in ("+0000", "") else f"UTC{sign}{offset[1:3]}:{offset[3:5]}"
+    return f"{moment.day} {moment:%B %Y, %H:%M} {zone}"
+
+
+def _links(builder: StandaloneHTMLBuilder, docname: str, collections: list[Any]) -> str:
+    return ", ".join(
+        f'<a href="{html.escape(builder.get_relative_uri(docname, coll.docname))}">{html.escape(str(coll))}</a>'
+        for coll in collections
+    )
+
+
+def byline_html(builder: StandaloneHTMLBuilder, docname: str, post: Any) -> str:
+    """The line under a post's title: when, by whom, filed where."""
+    parts = []
+    if post.date:
+        parts.append(
+            f'<span class="post-date">Published <time datetime="{post.date.isoformat()}">'
+            f"{html.escape(format_moment(post.date))}</time></span>"
+        )
+    else:
+        parts.append('<span class="post-draft">Draft</span>')
+    if post.author:
+        parts.append(f'<span class="post-author">by {_links(builder, docname, post.author)}</span>')
+    if post.category:
+        parts.append(f'<span class="post-category">in {_links(builder, docname, post.category)}</span>')
+    if post.tags:
+        tags = " ".join(
+            f'<li><a class="post-tag" href="{html.escape(builder.get_relative_uri(docname, tag.docname))}">'
+            f"{html.escape(str(tag))}</a></li>"
+            for tag in post.tags
+        )
+        parts.append(f'<ul class="post-tags" aria-label="Tags">{tags}</ul>')
+    return '<div class="post-byline">' + " ".join(parts) + "</div>"
+
+
+def add_byline(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Put the byline right after a post's title."""
+    if not isinstance(app.builder, StandaloneHTMLBuilder):
+        return
+    blog = ablog.blog.Blog(app)
+    if docname not in blog:
+        return
+    title = next(iter(doctree.findall(nodes.title)), None)
+    if title is None:
+        return
+    header = byline_html(app.builder, docname, blog[docname])
+    meta = metadata_of(app.env, docname)
+    if meta.get("image"):
+        src = relative_uri(app.builder.get_target_uri(docname), meta["image"])
+        alt = meta.get("image_alt", "")
+        header += (
+            f'<figure class="post-header-image"><img src="{html.escape(src)}" alt="{html.escape(alt)}"'
+            ' width="1200" height="630"></figure>'
+        )
+    title.parent.insert(title.parent.index(title) + 1, nodes.raw("", header, format="html"))
+
+
+def unlink_excerpt_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """In post listings, turn links to in-page anchors (citations, footnotes) into their text.
+
+    ablog copies a post's first paragraph into listings; a citation in it points to the post's own
+    bibliography, which the listing page does not have.
+    """
+    for excerpt in doctree.findall(
+        lambda node: isinstance(node, nodes.Element) and "ablog-post-excerpt" in node["classes"]
+    ):
+        for ref in list(excerpt.findall(nodes.reference)):
+            if ref.get("refid") or str(ref.get("refuri", "")).startswith("#"):
+                ref.replace_self(nodes.inline("", "", *ref.children, classes=["citation-text"]))
+        for ref in list(excerpt.findall(nodes.footnote_reference)):
+            ref.replace_self([])
+
+
+def plain_description(doctree: nodes.document | None) -> str:
+    """The first paragraph of a page as one line of plain text, cut at a word boundary."""
+    if doctree is None:
+        return ""
+    for paragraph in doctree.findall(nodes.paragraph):
+        if paragraph.next_node(nodes.field_body, ascend=False, descend=False):
+            continue
+        if any(isinstance(parent, nodes.docinfo | nodes.field_list) for parent in _ancestors(paragraph)):
+            continue
+        text = " ".join(paragraph.astext().split())
+        if text:
+            return shorten(text)
+    return ""
+
+
+def _ancestors(node: nodes.Node) -> list[nodes.Node]:
+    found = []
+    while node.parent is not None:
+        node = node.parent
+        found.append(node)
+    return found
+
+
+def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def excerpt_text(env: Any, post: Any) -> str:
+    """A post's excerpt as plain text, for listings: its description, else its first paragraph."""
+    meta = metadata_of(env, post.docname)
+    text = " ".join(" ".join(node.astext().split()) for node in post.excerpt)
+    return shorten(meta.get("description") or text)
+
+
+def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Give every page a description, and posts their previous/next post in furo's footer."""
+    blog = ablog.blog.Blog(app)
+    meta = metadata_of(app.env, pagename)
+    description = meta.get("description") or (app.env.metadata.get(pagename, {}).get("description"))
+    if not description and "collection" in context:
+        collection = context["collection"]
+        count = len(collection)
+        noun = "post" if count == 1 else "posts"
+        description = f"{context.get('title', collection)}: {count} {noun} on {app.config.project}."
+    if not description and "catalog" in context:
+        description = f"{context.get('title')} of {app.config.project}."
+    description = description or plain_description(doctree) or app.config.html_title or app.config.project
+    context["page_description"] = description
+    context["excerpt_text"] = lambda post: excerpt_text(app.env, post)
+    context["metatags"] = context.get("metatags", "") + (
+        f'\n    <meta name="description" content="{html.escape(shorten(description))}">'
+    )
+    if pagename in blog and blog[pagename].published:
+        post = blog[pagename]
+        context["post"] = post
+        pathto = context["pathto"]
+        context["prev"] = (
+            {"link": pathto(post.prev.docname), "title": html.escape(post.prev.title)} if post.prev else None
+        )
+        context["next"] = (
+            {"link": pathto(post.next.docname), "title": html.escape(post.next.title)} if post.next else None
+        )
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("publication.ablog_patches")
+    app.connect("doctree-resolved", add_byline)
+    # after ablog's own handler (priority 500) has turned postlist nodes into lists with excerpts
+    app.connect("doctree-resolved", unlink_excerpt_citations, priority=600)
+    app.connect("html-page-context", page_context)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
