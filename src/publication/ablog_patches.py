@@ -11,7 +11,7 @@ Each patch answers a measured problem of ablog 0.11.13 (see the test named besid
   draft, so that page is not generated. -> ``tests/test_posts.py::test_drafts_are_listed_nowhere``
 * ablog injects its own ``page.html``, which extends ``layout.html``; furo answers that with an error stub
   on every page while a strict build still passes. The injection is switched off; the templates ablog's
-  generated pages need live in ``docs/_templates/ablog/`` and extend furo's ``page.html``.
+  generated pages need live in ``publication/templates/ablog/`` and extend furo's ``page.html``.
   -> ``tests/test_site.py::test_no_page_shows_furo_error_stub``
 """
 

@@ -67,7 +67,8 @@ def read_front_matter(text: str) -> FrontMatter:
         root = yaml.compose(block, Loader=yaml.SafeLoader)
         data = yaml.safe_load(block)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
+        # the construct that was left open (context) says more than where parsing gave up (problem)
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else 1  # +1 for the opening '---', +1 to count from 1
         reason = getattr(error, "problem", None) or str(error)
         found.problems.append(Problem(line, f"front matter is not valid YAML: {reason}"))

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from pathlib import Path
 from typing import Any
 
 import ablog.blog
 from docutils import nodes
+from sphinx.config import Config
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util.osutil import relative_uri
@@ -32,11 +34,18 @@ def format_moment(moment: dt.datetime) -> str:
     return f"{moment.day} {moment:%B %Y, %H:%M} {zone}"
 
 
+def _link(builder: StandaloneHTMLBuilder, docname: str, collection: Any, css: str = "") -> str:
+    """A link to a tag, category or author archive; plain text when the archive has no page (drafts)."""
+    label = html.escape(str(collection))
+    attributes = f' class="{css}"' if css else ""
+    if not len(collection):
+        return f"<span{attributes}>{label}</span>"
+    href = html.escape(builder.get_relative_uri(docname, collection.docname))
+    return f'<a{attributes} href="{href}">{label}</a>'
+
+
 def _links(builder: StandaloneHTMLBuilder, docname: str, collections: list[Any]) -> str:
-    return ", ".join(
-        f'<a href="{html.escape(builder.get_relative_uri(docname, coll.docname))}">{html.escape(str(coll))}</a>'
-        for coll in collections
-    )
+    return ", ".join(_link(builder, docname, collection) for collection in collections)
 
 
 def byline_html(builder: StandaloneHTMLBuilder, docname: str, post: Any) -> str:
@@ -54,11 +63,7 @@ def byline_html(builder: StandaloneHTMLBuilder, docname: str, post: Any) -> str:
     if post.category:
         parts.append(f'<span class="post-category">in {_links(builder, docname, post.category)}</span>')
     if post.tags:
-        tags = " ".join(
-            f'<li><a class="post-tag" href="{html.escape(builder.get_relative_uri(docname, tag.docname))}">'
-            f"{html.escape(str(tag))}</a></li>"
-            for tag in post.tags
-        )
+        tags = " ".join(f"<li>{_link(builder, docname, tag, 'post-tag')}</li>" for tag in post.tags)
         parts.append(f'<ul class="post-tags" aria-label="Tags">{tags}</ul>')
     return '<div class="post-byline">' + " ".join(parts) + "</div>"
 
@@ -167,8 +172,17 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
         )
 
 
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def add_templates(app: Sphinx, config: Config) -> None:
+    """Our templates come after the site's own ``templates_path``, so a site can still override them."""
+    config.templates_path.append(str(TEMPLATES))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("publication.ablog_patches")
+    app.connect("config-inited", add_templates)
     app.connect("doctree-resolved", add_byline)
     # after ablog's own handler (priority 500) has turned postlist nodes into lists with excerpts
     app.connect("doctree-resolved", unlink_excerpt_citations, priority=600)

@@ -12,7 +12,6 @@ extensions = [
     "ablog",
     "sphinxcontrib.bibtex",
 ]
-templates_path = ["../../../docs/_templates"]
 exclude_patterns = ["_build"]
 nitpicky = True
 myst_title_to_header = True
@@ -29,3 +28,7 @@ bibtex_default_style = "unsrt"
 bibtex_foot_reference_style = "foot_author_year"
 html_theme = "furo"
 html_baseurl = "https://blog.example.org/"
+html_sidebars = {
+    "**": ["sidebar/brand.html", "sidebar/scroll-start.html", "sidebar/navigation.html", "sidebar/blog.html",
+           "sidebar/scroll-end.html"]
+}

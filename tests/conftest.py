@@ -1,0 +1,67 @@
+"""Shared fixtures: Sphinx's testing fixtures, small sites in tests/roots/, and the real site built once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import ablog.blog
+import pytest
+
+pytest_plugins = ["sphinx.testing.fixtures"]
+
+ROOT = Path(__file__).parent.parent
+ROOTS = Path(__file__).parent / "roots"
+DOCS = ROOT / "docs"
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return ROOTS
+
+
+@pytest.fixture(autouse=True)
+def fresh_ablog() -> Iterator[None]:
+    """ablog keeps its configuration and posts on a class: each build must start from nothing."""
+    ablog.blog.Blog._dict.clear()
+    yield
+    ablog.blog.Blog._dict.clear()
+
+
+def sphinx_build(
+    source: Path, out: Path, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run sphinx-build as `nox -s build` does (strict), in a fresh process."""
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-n", "-W", "--keep-going"]
+    command += ["-d", str(out / ".doctrees"), str(source), str(out / "html"), *extra]
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("READTHEDOCS")}
+    environ.update(env or {})
+    return subprocess.run(command, capture_output=True, text=True, env=environ, check=False)
+
+
+def copy_site(source: Path, target: Path) -> Path:
+    """Copy a site's sources (docs/ or a test root) so a test may change them."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("_build"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The publication itself, built strictly, once per test session; returns the HTML folder."""
+    out = tmp_path_factory.mktemp("site")
+    result = sphinx_build(DOCS, out)
+    assert result.returncode == 0, result.stderr
+    return out / "html"
+
+
+@pytest.fixture(scope="session")
+def blog_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/roots/test-blog built strictly, once per test session; returns the HTML folder."""
+    out = tmp_path_factory.mktemp("blog")
+    result = sphinx_build(ROOTS / "test-blog", out)
+    assert result.returncode == 0, result.stderr
+    return out / "html"

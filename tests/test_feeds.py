@@ -1,0 +1,120 @@
+"""Feeds as a feed reader sees them: full posts, absolute links to real anchors, stable ids."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOTS, sphinx_build
+from helpers import ids_of, local_target, pages, soup
+
+BASE = "https://blog.example.org/"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+
+
+def parse(path: Path) -> feedparser.FeedParserDict:
+    feed = feedparser.parse(path.read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+@pytest.mark.parametrize("name", ["blog/atom.xml", "blog/rss.xml"])
+def test_whole_blog_feed_carries_published_posts_newest_first(blog_site: Path, name: str) -> None:
+    feed = parse(blog_site / name)
+    assert feed.version in ("atom10", "rss20")
+    assert [entry.title for entry in feed.entries] == ["Third post", "Second post", "First post"]
+    assert [entry.link for entry in feed.entries] == [
+        f"{BASE}posts/2021/third.html",
+        f"{BASE}posts/2020/second.html",
+        f"{BASE}posts/2019/first.html",
+    ]
+    assert [entry.id for entry in feed.entries] == [entry.link for entry in feed.entries]
+
+
+def test_atom_entries_keep_the_exact_instant(blog_site: Path) -> None:
+    text = (blog_site / "blog/atom.xml").read_text(encoding="utf-8")
+    assert "<published>2020-01-27T23:45:13-04:00</published>" in text
+    second = parse(blog_site / "blog/atom.xml").entries[1]
+    assert time.strftime("%Y-%m-%dT%H:%M:%S", second.published_parsed) == "2020-01-28T03:45:13"  # in UTC
+
+
+def test_feed_updated_is_the_newest_post_not_the_clock(blog_site: Path) -> None:
+    feed = parse(blog_site / "blog/atom.xml")
+    assert feed.feed.updated == "2021-06-15T00:00:00+02:00"
+    assert parse(blog_site / "blog/rss.xml").feed.updated == "Tue, 15 Jun 2021 00:00:00 +0200"
+
+
+def test_entries_carry_the_full_post_with_absolute_urls_to_real_anchors(blog_site: Path) -> None:
+    entry = parse(blog_site / "blog/atom.xml").entries[2]  # the first post: citations, image, links
+    content = BeautifulSoup(entry.content[0].value, "html.parser")
+    text = " ".join(content.get_text(" ").split())
+    assert "More text" in text and "Section two" in text
+    assert content.find("h1") is None and content.select_one(".post-byline") is None
+    urls = [a["href"] for a in content.find_all("a", href=True)] + [i["src"] for i in content.find_all("img")]
+    assert urls, "the entry has links and an image"
+    for url in urls:
+        if not url.startswith(BASE):
+            assert url.startswith(("https://doi.org/", "https://arxiv.org/")), url
+            continue
+        path, fragment = local_target(blog_site, blog_site / "index.html", url, BASE)
+        assert path.is_file(), url
+        if fragment:
+            assert fragment in ids_of(path), url
+    assert f"{BASE}posts/2019/first.html#section-two" in urls
+    assert f"{BASE}about.html" in urls
+    assert any(url.startswith(f"{BASE}_images/pic") for url in urls)
+
+
+def test_citations_read_naturally_and_each_reference_appears_once(blog_site: Path) -> None:
+    for name in ("blog/atom.xml", "blog/rss.xml"):
+        entry = parse(blog_site / name).entries[2]
+        content = BeautifulSoup(entry.content[0].value, "html.parser")
+        text = " ".join(content.get_text(" ").split())
+        assert "cites Hochreiter and Schmidhuber ( 1997 )" in text
+        assert "HochreiterSchmidhuber1997" not in entry.content[0].value
+        assert text.count("Flat minima") == 1, name
+        assert "HochreiterSchmidhuber1997" not in entry.summary
+        assert entry.summary.startswith("The first post, dated without an offset, cites Hochreiter")
+
+
+def test_one_feed_per_tag_and_category(blog_site: Path) -> None:
+    expected = {
+        "blog/tag/alpha": ["Third post", "First post"],
+        "blog/tag/beta": ["Second post", "First post"],
+        "blog/category/research": ["Third post", "First post"],
+        "blog/category/notes": ["Second post"],
+    }
+    for folder, titles in expected.items():
+        for kind in ("atom", "rss"):
+            feed = parse(blog_site / folder / f"{kind}.xml")
+            assert [entry.title for entry in feed.entries] == titles, (folder, kind)
+
+
+def test_legacy_feed_xml_is_the_atom_feed(blog_site: Path) -> None:
+    """Subscribers of the Jekyll site read /feed.xml."""
+    assert (blog_site / "feed.xml").read_bytes() == (blog_site / "blog/atom.xml").read_bytes()
+
+
+def test_every_page_offers_the_feeds(blog_site: Path) -> None:
+    for page in pages(blog_site):
+        links = {
+            (link["type"], link["href"]) for link in soup(page).select('head link[rel="alternate"]')
+        }
+        assert ("application/atom+xml", f"{BASE}blog/atom.xml") in links, page
+        assert ("application/rss+xml", f"{BASE}blog/rss.xml") in links, page
+    tag_page = soup(blog_site / "blog/tag/beta.html")
+    first = tag_page.select_one('head link[rel="alternate"]')
+    assert first["href"] == f"{BASE}blog/tag/beta/atom.xml"
+
+
+def test_feed_ids_and_bytes_are_stable_across_builds(blog_site: Path, tmp_path: Path) -> None:
+    """Another build, in another folder, later: the same feeds, byte for byte."""
+    time.sleep(1.1)
+    result = sphinx_build(ROOTS / "test-blog", tmp_path / "again")
+    assert result.returncode == 0, result.stderr
+    for feed in blog_site.rglob("*.xml"):
+        again = tmp_path / "again" / "html" / feed.relative_to(blog_site)
+        assert again.read_bytes() == feed.read_bytes(), feed
