@@ -26,17 +26,21 @@ def install(session: nox.Session, *groups: str) -> None:
 
 def sphinx(session: nox.Session, builder: str, *, autobuild: bool = False) -> None:
     args = [
-        "-b", builder,
+        "-b",
+        builder,
         "-n",  # nitpicky: every reference must resolve
         "-W",  # warnings are errors
         "--keep-going",  # ... but report all of them in one run
-        "-d", str(BUILD / "doctrees"),  # doctrees outside the published folder
+        "-d",
+        str(BUILD / "doctrees"),  # doctrees outside the published folder
         str(DOCS),
         str(BUILD / builder),
         *session.posargs,
     ]
     if autobuild:
-        session.run("sphinx-autobuild", "--watch", str(ROOT / "refs.bib"), "--watch", str(ROOT / "src"), *args)
+        session.run(
+            "sphinx-autobuild", "--watch", str(ROOT / "refs.bib"), "--watch", str(ROOT / "src"), *args
+        )
     else:
         session.run("sphinx-build", *args)
 

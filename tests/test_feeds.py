@@ -8,6 +8,7 @@ from pathlib import Path
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
+
 from conftest import ROOTS, sphinx_build
 from helpers import ids_of, local_target, pages, soup
 
@@ -100,9 +101,7 @@ def test_legacy_feed_xml_is_the_atom_feed(blog_site: Path) -> None:
 
 def test_every_page_offers_the_feeds(blog_site: Path) -> None:
     for page in pages(blog_site):
-        links = {
-            (link["type"], link["href"]) for link in soup(page).select('head link[rel="alternate"]')
-        }
+        links = {(link["type"], link["href"]) for link in soup(page).select('head link[rel="alternate"]')}
         assert ("application/atom+xml", f"{BASE}blog/atom.xml") in links, page
         assert ("application/rss+xml", f"{BASE}blog/rss.xml") in links, page
     tag_page = soup(blog_site / "blog/tag/beta.html")

@@ -38,7 +38,9 @@ def test_yaml_dates_become_midnight_in_the_blog_time_zone() -> None:
     assert check(front, HALIFAX)["date"] == dt.datetime(2021, 6, 15, tzinfo=HALIFAX)
 
 
-@pytest.mark.parametrize(("value", "labels"), [("a, b", ["a", "b"]), (["a", "b c"], ["a", "b c"]), ("one", ["one"])])
+@pytest.mark.parametrize(
+    ("value", "labels"), [("a, b", ["a", "b"]), (["a", "b c"], ["a", "b c"]), ("one", ["one"])]
+)
 def test_labels_from_text_or_lists(value: object, labels: list[str]) -> None:
     assert as_list(value) == labels
 

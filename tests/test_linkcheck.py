@@ -100,7 +100,7 @@ class LinkHandler(BaseHTTPRequestHandler):
 @contextmanager
 def link_server() -> Iterator[LinkServer]:
     server = LinkServer()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield server
@@ -283,7 +283,9 @@ def test_redirects_and_rate_limits_do_not_fail_the_build(tmp_path: Path, server:
 
 
 @pytest.mark.parametrize("as_broken", [True, False])
-def test_timeouts_are_reported_as_the_setting_says(tmp_path: Path, server: LinkServer, as_broken: bool) -> None:
+def test_timeouts_are_reported_as_the_setting_says(
+    tmp_path: Path, server: LinkServer, as_broken: bool
+) -> None:
     flag = f"linkcheck_report_timeouts_as_broken={int(as_broken)}"
     run = linkcheck(tmp_path, server, "-D", flag, paths=("/hang",))
     assert run.records["/hang"]["status"] == ("broken" if as_broken else "timeout")

@@ -56,7 +56,9 @@ def _replace_listener(app: Sphinx, event: str, old: Any, new: Any) -> None:
             app.disconnect(listener.id)
             app.connect(event, new, priority=listener.priority)
             return
-    raise RuntimeError(f"ablog no longer connects {old.__name__} to {event!r}: review publication.ablog_patches")
+    raise RuntimeError(
+        f"ablog no longer connects {old.__name__} to {event!r}: review publication.ablog_patches"
+    )
 
 
 def keep_ablog_templates_out(app: Sphinx, config: Config) -> None:

@@ -173,8 +173,11 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not isinstance(app.builder, StandaloneHTMLBuilder):
         return
     if not app.config.html_baseurl:
-        logger.warning("html_baseurl is empty: feeds need absolute URLs, so none were written",
-                       type="publication", subtype="feed")
+        logger.warning(
+            "html_baseurl is empty: feeds need absolute URLs, so none were written",
+            type="publication",
+            subtype="feed",
+        )
         return
     outdir = Path(app.builder.outdir)
     for feed in all_feeds(app):
@@ -203,8 +206,16 @@ def feed_links(app: Sphinx, pagename: str, templatename: str, context: dict, doc
         link
         for feed in feeds
         for link in (
-            {"type": "application/atom+xml", "title": f"{feed.title} (Atom)", "href": absolute_url(app, feed.atom)},
-            {"type": "application/rss+xml", "title": f"{feed.title} (RSS)", "href": absolute_url(app, feed.rss)},
+            {
+                "type": "application/atom+xml",
+                "title": f"{feed.title} (Atom)",
+                "href": absolute_url(app, feed.atom),
+            },
+            {
+                "type": "application/rss+xml",
+                "title": f"{feed.title} (RSS)",
+                "href": absolute_url(app, feed.rss),
+            },
         )
     ]
 

@@ -189,11 +189,15 @@ class NormaliseFrontMatter(SphinxTransform):
             normal["image"] = normal["image"].lstrip("/")
             if not (Path(self.env.srcdir) / normal["image"]).is_file():
                 front.problems.append(
-                    Problem(front.lines["image"], f"'image': no file {normal['image']!r} in {self.env.srcdir}")
+                    Problem(
+                        front.lines["image"], f"'image': no file {normal['image']!r} in {self.env.srcdir}"
+                    )
                 )
                 del normal["image"]
         for problem in front.problems:
-            logger.warning(problem.message, location=(docname, problem.line), type="publication", subtype="post")
+            logger.warning(
+                problem.message, location=(docname, problem.line), type="publication", subtype="post"
+            )
         self.env.metadata[docname]["publication"] = normal
         docinfo = next(iter(self.document.findall(nodes.docinfo)), None)
         if docinfo is None:

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import ablog.blog
+from bs4 import BeautifulSoup
 from docutils import nodes
-from sphinx.config import Config
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.config import Config
 from sphinx.util.osutil import relative_uri
 
 from publication.frontmatter import metadata_of
@@ -154,7 +155,12 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
         description = f"{context.get('title', collection)}: {count} {noun} on {app.config.project}."
     if not description and "catalog" in context:
         description = f"{context.get('title')} of {app.config.project}."
-    description = description or plain_description(doctree) or app.config.html_title or app.config.project
+    if not description:
+        # Sphinx's own pages (genindex, search) set their title in the template, after this event
+        title = (
+            BeautifulSoup(str(context.get("title", "")), "html.parser").get_text() or pagename.capitalize()
+        )
+        description = plain_description(doctree) or f"{title} – {app.config.project}"
     context["page_description"] = description
     context["excerpt_text"] = lambda post: excerpt_text(app.env, post)
     context["metatags"] = context.get("metatags", "") + (

@@ -29,6 +29,11 @@ bibtex_foot_reference_style = "foot_author_year"
 html_theme = "furo"
 html_baseurl = "https://blog.example.org/"
 html_sidebars = {
-    "**": ["sidebar/brand.html", "sidebar/scroll-start.html", "sidebar/navigation.html", "sidebar/blog.html",
-           "sidebar/scroll-end.html"]
+    "**": [
+        "sidebar/brand.html",
+        "sidebar/scroll-start.html",
+        "sidebar/navigation.html",
+        "sidebar/blog.html",
+        "sidebar/scroll-end.html",
+    ]
 }

@@ -10,7 +10,9 @@ nitpicky = True
 
 # Every linkcheck_* value of docs/conf.py, so the tests follow the real settings. The tests build a copy of
 # this folder and name the real docs/conf.py in PUBLICATION_DOCS_CONF; in place, it is three folders up.
-_DOCS_CONF = os.environ.get("PUBLICATION_DOCS_CONF") or Path(__file__).resolve().parents[3] / "docs" / "conf.py"
+_DOCS_CONF = (
+    os.environ.get("PUBLICATION_DOCS_CONF") or Path(__file__).resolve().parents[3] / "docs" / "conf.py"
+)
 globals().update(
     {name: value for name, value in runpy.run_path(str(_DOCS_CONF)).items() if name.startswith("linkcheck_")}
 )
