@@ -76,6 +76,7 @@ html_css_files = ["publication.css"]
 html_favicon = "_static/favicon.svg"
 html_permalinks_icon = "#"
 html_show_sourcelink = False
+html_copy_source = False  # the Markdown sources are not part of the published site
 html_last_updated_fmt = None
 html_sidebars = {
     "**": [

@@ -110,3 +110,20 @@ def test_no_page_shows_furo_error_stub(blog_site: Path) -> None:
 
 def test_every_internal_link_resolves(blog_site: Path) -> None:
     assert broken_links(blog_site, "https://blog.example.org/") == []
+
+
+def test_pages_that_are_not_posts_have_no_previous_or_next(blog_site: Path) -> None:
+    """furo's footer would walk the table of contents, as in a manual."""
+    for page in ("index.html", "about.html", "blog.html", "blog/tag/alpha.html"):
+        footer = soup(blog_site / page).select_one("footer .related-pages")
+        assert footer.find("a") is None, page
+
+
+def test_archive_titles_say_what_they_list(blog_site: Path) -> None:
+    assert soup(blog_site / "blog/archive.html").h1.get_text() == "Posts by year"
+    assert soup(blog_site / "blog.html").h1.get_text() == "All posts"
+    feeds = soup(blog_site / "blog.html").select_one(".archive-feeds")
+    assert [a["href"] for a in feeds.find_all("a")] == [
+        "https://blog.example.org/blog/atom.xml",
+        "https://blog.example.org/blog/rss.xml",
+    ]

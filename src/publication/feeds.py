@@ -85,7 +85,9 @@ def all_feeds(app: Sphinx) -> list[Feed]:
 
 
 def collection_feed(app: Sphinx, pagename: str) -> Feed | None:
-    """The feed of the tag or category whose archive page this is, if it is one."""
+    """The feed of the page that lists its posts: all posts, a tag or a category."""
+    if pagename == app.config.blog_path:
+        return site_feed(app)
     return next((feed for _coll, feed in _collection_feeds(app) if feed.folder == pagename), None)
 
 
@@ -198,7 +200,7 @@ def feed_links(app: Sphinx, pagename: str, templatename: str, context: dict, doc
     """Offer the page's own feed (on a tag or category archive) and the whole blog's, to feed readers."""
     feeds = [site_feed(app)]
     own = collection_feed(app, pagename)
-    if own is not None:
+    if own is not None and own.folder != feeds[0].folder:
         feeds.insert(0, own)
     context["site_feed"] = _urls(app, feeds[-1])
     context["own_feed"] = _urls(app, own) if own is not None else None

@@ -166,6 +166,12 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
     context["metatags"] = context.get("metatags", "") + (
         f'\n    <meta name="description" content="{html.escape(shorten(description))}">'
     )
+    if context.get("catalog") is blog.archive:
+        context["title"] = "Posts by year"  # ablog calls it "All posts", like the page that lists them all
+    elif context.get("collection") is blog.posts:
+        context["title"] = "All posts"
+    # furo's previous/next follow the table of contents, as in a manual; a blog's follow its posts
+    context["prev"] = context["next"] = None
     if pagename in blog and blog[pagename].published:
         post = blog[pagename]
         context["post"] = post
