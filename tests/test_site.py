@@ -11,6 +11,7 @@ import feedparser
 
 from conftest import DOCS
 from helpers import FURO_STUB, broken_links, pages, soup
+from publication.frontmatter import read_front_matter
 
 BASE = "https://deep-learning-theory.readthedocs.io/en/latest/"
 ARTICLE = "posts/2020/capabilities-of-deep-learning-models-to-generalize.html"
@@ -189,3 +190,18 @@ def test_feeds_carry_the_article_and_keep_the_jekyll_address(real_site: Path) ->
     assert (real_site / "feed.xml").read_bytes() == (real_site / "blog/atom.xml").read_bytes()
     for folder in ("blog/tag/flat-minima", "blog/category/research"):
         assert feedparser.parse((real_site / folder / "atom.xml").read_bytes()).entries
+
+
+def test_the_post_keeps_comments_in_its_metadata() -> None:
+    assert read_front_matter(SOURCE.read_text(encoding="utf-8")).values["comments"] is True
+
+
+def test_blog_sidebar_uses_furos_navigation_markup(real_site: Path) -> None:
+    for page in (ARTICLE, "index.html", "blog/tag/flat-minima.html"):
+        nav = soup(real_site / page).select_one(".sidebar-drawer nav.blog-sidebar.sidebar-tree")
+        captions = [c.get_text(strip=True) for c in nav.select("p.caption")]
+        assert captions == ["Recent posts", "Browse", "Subscribe"]
+        for ul in nav.find_all("ul"):
+            assert {child.name for child in ul.find_all(recursive=False)} == {"li"}, page
+    current = soup(real_site / "blog/tag/flat-minima.html").select_one("nav.blog-sidebar li.current-page a")
+    assert current.get_text() == "By tag"
