@@ -127,3 +127,12 @@ def test_archive_titles_say_what_they_list(blog_site: Path) -> None:
         "https://blog.example.org/blog/atom.xml",
         "https://blog.example.org/blog/rss.xml",
     ]
+
+
+def test_postlist_excerpts_keep_citations_as_text(blog_site: Path) -> None:
+    """ablog's {postlist} copies the first paragraph; its citation links pointed at a bibliography
+    that is not on the listing page."""
+    excerpts = soup(blog_site / "about.html").select("article .ablog-post-excerpt")
+    first = next(e for e in excerpts if "dated without an offset" in e.get_text())
+    assert "Hochreiter and Schmidhuber (1997)" in " ".join(first.get_text().split())
+    assert [a["href"] for a in first.find_all("a")] == []

@@ -26,6 +26,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
+from publication.ablog_patches import publication_cutoff
 from publication.frontmatter import metadata_of
 from publication.theme import shorten
 
@@ -164,7 +165,8 @@ def build_feed(app: Sphinx, feed: Feed) -> FeedGenerator:
             entry.category(term=str(label), label=str(label))
         entry.summary(shorten(meta.get("description") or summary))
         entry.content(content, type="html")
-    newest = max((updated_of(app, post) for post in posts), default=ablog.blog.FUTURE)
+    # the newest entry's time, so rebuilding changes nothing; a blog with no posts yet has only the clock
+    newest = max((updated_of(app, post) for post in posts), default=None) or publication_cutoff()
     generator.updated(newest)
     generator.lastBuildDate(newest)
     return generator
