@@ -120,7 +120,9 @@ def test_pages_that_are_not_posts_have_no_previous_or_next(blog_site: Path) -> N
 
 
 def test_archive_titles_say_what_they_list(blog_site: Path) -> None:
-    assert soup(blog_site / "blog/archive.html").h1.get_text() == "Posts by year"
+    archive = soup(blog_site / "blog/archive.html")
+    assert archive.h1.get_text() == "Posts by year"
+    assert archive.select_one('meta[name="description"]')["content"] == "Posts by year of Test Blog."
     assert soup(blog_site / "blog.html").h1.get_text() == "All posts"
     feeds = soup(blog_site / "blog.html").select_one(".archive-feeds")
     assert [a["href"] for a in feeds.find_all("a")] == [

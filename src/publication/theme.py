@@ -146,6 +146,10 @@ def excerpt_text(env: Any, post: Any) -> str:
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Give every page a description, and posts their previous/next post in furo's footer."""
     blog = ablog.blog.Blog(app)
+    if context.get("catalog") is blog.archive:
+        context["title"] = "Posts by year"  # ablog calls it "All posts", like the page that lists them all
+    elif context.get("collection") is blog.posts:
+        context["title"] = "All posts"
     meta = metadata_of(app.env, pagename)
     description = meta.get("description") or (app.env.metadata.get(pagename, {}).get("description"))
     if not description and "collection" in context:
@@ -166,10 +170,6 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
     context["metatags"] = context.get("metatags", "") + (
         f'\n    <meta name="description" content="{html.escape(shorten(description))}">'
     )
-    if context.get("catalog") is blog.archive:
-        context["title"] = "Posts by year"  # ablog calls it "All posts", like the page that lists them all
-    elif context.get("collection") is blog.posts:
-        context["title"] = "All posts"
     # furo's previous/next follow the table of contents, as in a manual; a blog's follow its posts
     context["prev"] = context["next"] = None
     if pagename in blog and blog[pagename].published:
