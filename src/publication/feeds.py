@@ -66,30 +66,27 @@ def site_feed(app: Sphinx) -> Feed:
     return Feed(app.config.project, app.config.blog_path)
 
 
-def _collection_feeds(app: Sphinx) -> list[tuple[Any, Feed]]:
+def feed_of(app: Sphinx, collection: Any) -> Feed | None:
+    """The feed of the posts an archive page lists: all posts, one tag or one category; else None."""
     blog = ablog.blog.Blog(app)
-    project = app.config.project
-    return [
-        (collection, Feed(f"{project}: posts {noun} “{collection}”", collection.path))
-        for noun, catalog in (("tagged", blog.tags), ("in category", blog.category))
-        for collection in catalog
-        if len(collection)
-    ]
+    if collection is blog.posts:
+        return Feed(app.config.project, app.config.blog_path, tuple(collection))
+    if collection.catalog is blog.tags:
+        noun = "tagged"
+    elif collection.catalog is blog.category:
+        noun = "in category"
+    else:
+        return None  # years and authors have archive pages but no feed of their own
+    if not len(collection):
+        return None  # only drafts carry this label
+    return Feed(f"{app.config.project}: posts {noun} “{collection}”", collection.path, tuple(collection))
 
 
 def all_feeds(app: Sphinx) -> list[Feed]:
     """The whole blog's feed, then one per tag and per category that has a published post."""
     blog = ablog.blog.Blog(app)
-    feeds = [Feed(app.config.project, app.config.blog_path, tuple(blog.posts))]
-    feeds.extend(Feed(feed.title, feed.folder, tuple(coll)) for coll, feed in _collection_feeds(app))
-    return feeds
-
-
-def collection_feed(app: Sphinx, pagename: str) -> Feed | None:
-    """The feed of the page that lists its posts: all posts, a tag or a category."""
-    if pagename == app.config.blog_path:
-        return site_feed(app)
-    return next((feed for _coll, feed in _collection_feeds(app) if feed.folder == pagename), None)
+    collections = [blog.posts, *blog.tags, *blog.category]
+    return [feed for collection in collections if (feed := feed_of(app, collection)) is not None]
 
 
 def absolute_url(app: Sphinx, target: str) -> str:
@@ -199,12 +196,12 @@ def _urls(app: Sphinx, feed: Feed) -> dict[str, str]:
 
 
 def feed_links(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """Offer the page's own feed (on a tag or category archive) and the whole blog's, to feed readers."""
-    feeds = [site_feed(app)]
-    own = collection_feed(app, pagename)
-    if own is not None and own.folder != feeds[0].folder:
-        feeds.insert(0, own)
-    context["site_feed"] = _urls(app, feeds[-1])
+    """Offer the page's own feed (on an archive page that has one) and the whole blog's, to feed readers."""
+    site = site_feed(app)
+    # ablog gives each archive page the collection of posts it lists
+    own = feed_of(app, context["collection"]) if "collection" in context else None
+    feeds = [site] if own is None or own.folder == site.folder else [own, site]
+    context["site_feed"] = _urls(app, site)
     context["own_feed"] = _urls(app, own) if own is not None else None
     context["feed_links"] = [
         link
