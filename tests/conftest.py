@@ -32,15 +32,27 @@ def fresh_ablog() -> Iterator[None]:
     ablog.blog.Blog._dict.clear()
 
 
+def clean_environ(**extra: str) -> dict[str, str]:
+    """This process's environment without Read the Docs' variables and without colour.
+
+    Sphinx colours its output when CI=true (as on the CI machine); tests read that output as text.
+    """
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("READTHEDOCS")}
+    environ.pop("FORCE_COLOR", None)
+    environ.pop("FORCE_COLOUR", None)
+    environ.update(NO_COLOR="1", **extra)
+    return environ
+
+
 def sphinx_build(
     source: Path, out: Path, *extra: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run sphinx-build as `nox -s build` does (strict), in a fresh process."""
     command = [sys.executable, "-m", "sphinx", "-b", "html", "-n", "-W", "--keep-going"]
     command += ["-d", str(out / ".doctrees"), str(source), str(out / "html"), *extra]
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("READTHEDOCS")}
-    environ.update(env or {})
-    return subprocess.run(command, capture_output=True, text=True, env=environ, check=False)
+    return subprocess.run(
+        command, capture_output=True, text=True, env=clean_environ(**(env or {})), check=False
+    )
 
 
 def copy_site(source: Path, target: Path) -> Path:

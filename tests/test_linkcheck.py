@@ -8,7 +8,6 @@ sphinx-build with the arguments of `nox -s linkcheck`, overriding only linkcheck
 from __future__ import annotations
 
 import json
-import os
 import re
 import runpy
 import shutil
@@ -23,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from conftest import clean_environ
 
 ROOT = Path(__file__).parent.parent
 DOCS_CONF = ROOT / "docs" / "conf.py"
@@ -148,12 +149,10 @@ def linkcheck(
     command = [sys.executable, "-m", "sphinx", "-b", "linkcheck", "-n", "-W", "--keep-going"]
     command += ["-d", str(tmp_path / "doctrees"), str(source), str(out)]
     command += ["-D", f"linkcheck_timeout={TIMEOUT}", *extra]
-    environ = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("READTHEDOCS") and k.lower() not in {"http_proxy", "https_proxy", "all_proxy"}
-    }
-    environ.update(PUBLICATION_DOCS_CONF=str(DOCS_CONF), NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
+    environ = clean_environ(PUBLICATION_DOCS_CONF=str(DOCS_CONF), NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
+    for proxy in ("http_proxy", "https_proxy", "all_proxy"):
+        environ.pop(proxy, None)
+        environ.pop(proxy.upper(), None)
     result = subprocess.run(command, capture_output=True, text=True, env=environ, check=False, timeout=60)
 
     output = out / "output.json"
