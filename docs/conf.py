@@ -1,6 +1,7 @@
 """Settings of the publication. Behaviour lives in the ``publication`` package (src/publication)."""
 
 import os
+from urllib.parse import urlsplit
 
 from publication.site_url import resolve_site_url
 
@@ -26,20 +27,37 @@ extensions = [
     "publication.feeds",
     "publication.rebuilds",
     "publication.citations",
+    "publication.scholarly",
+    "publication.crawlers",
+    "publication.mathml",
+    "publication.margin_notes",
+    "publication.numbering",
     # third-party
     "myst_parser",
     "ablog",
     "sphinxcontrib.bibtex",
+    "sphinxext.opengraph",
+    "sphinx_sitemap",
+    "notfound.extension",
+    "sphinx_copybutton",
 ]
 root_doc = "index"
 templates_path = ["_templates"]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 nitpicky = True
+numfig = True  # figures, tables and equations are numbered; {numref} and {eq} cite the numbers
+numfig_format = {
+    "figure": "Figure %s",
+    "table": "Table %s",
+    "code-block": "Listing %s",
+    "section": "Section %s",
+}
+math_numfig = True
 suppress_warnings = []
 
 # -- MyST ----------------------------------------------------------------------
 # https://myst-parser.readthedocs.io/en/latest/configuration.html
-myst_enable_extensions = ["colon_fence", "deflist", "attrs_block", "attrs_inline"]
+myst_enable_extensions = ["colon_fence", "deflist", "attrs_block", "attrs_inline", "dollarmath", "amsmath"]
 myst_title_to_header = True  # a post's title may live only in its front matter
 myst_heading_anchors = 3
 # keep each post's bibliography (footnotes to sphinxcontrib-bibtex) under its References heading
@@ -78,6 +96,7 @@ html_permalinks_icon = "#"
 html_show_sourcelink = False
 html_copy_source = False  # the Markdown sources are not part of the published site
 html_last_updated_fmt = None
+html_math_renderer = "mathml"  # publication.mathml: MathML at build time, nothing from a CDN
 html_sidebars = {
     "**": [
         "sidebar/brand.html",
@@ -91,6 +110,33 @@ html_sidebars = {
 html_theme_options = {
     "top_of_page_buttons": [],
 }
+
+# -- Scholarly metadata --------------------------------------------------------
+# README.md "Citing and sharing"; publication.scholarly
+publication_organization_authors = ["editors"]  # blog_authors that are not persons (cited as written)
+
+# -- Open Graph ----------------------------------------------------------------
+# https://sphinxext-opengraph.readthedocs.io/en/latest/#options
+ogp_site_url = html_baseurl
+ogp_enable_meta_description = False  # publication.theme writes each page's description
+ogp_social_cards = {"enable": False}  # posts bring their own image; cards would need matplotlib
+
+# -- Sitemap and 404 page ------------------------------------------------------
+# https://sphinx-sitemap.readthedocs.io/en/latest/advanced-configuration.html
+sitemap_url_scheme = "{link}"  # html_baseurl already holds the language and version
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+# https://sphinx-notfound-page.readthedocs.io/en/latest/configuration.html
+notfound_urls_prefix = urlsplit(html_baseurl).path  # 404 page links work at any depth
+notfound_context = {
+    "title": "Page not found",
+    "body": "<h1>Page not found</h1><p>Nothing lives at this address. The post may have moved: see "
+    f'<a href="{notfound_urls_prefix}blog.html">all posts</a> or the '
+    f'<a href="{notfound_urls_prefix}index.html">home page</a>, or search the site.</p>',
+}
+
+# -- Copy button ---------------------------------------------------------------
+# https://sphinx-copybutton.readthedocs.io/en/latest/use.html
+copybutton_exclude = ".linenos, .gp, .go"
 
 # -- Linkcheck -----------------------------------------------------------------
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#options-for-the-linkcheck-builder

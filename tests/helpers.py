@@ -20,11 +20,18 @@ def pages(html: Path) -> list[Path]:
 
 
 def local_target(html: Path, page: Path, href: str, base_url: str | None = None) -> tuple[Path, str] | None:
-    """The file and fragment a link on `page` leads to inside the site, or None if it leaves the site."""
+    """The file and fragment a link on `page` leads to inside the site, or None if it leaves the site.
+
+    With the site's base URL, absolute URLs and absolute paths under it (the 404 page's links, which must
+    work at any depth) are followed too.
+    """
+    root = urlparse(base_url).path if base_url else None
     if base_url and href.startswith(base_url):
         href = "/" + href[len(base_url) :]
         url = urljoin("file:///", href)
         path = html / urlparse(url).path.lstrip("/")
+    elif root and href.startswith(root) and not href.startswith("//"):
+        path = html / urlparse(href).path[len(root) :]
     else:
         parsed = urlparse(href)
         if parsed.scheme or parsed.netloc or href.startswith("mailto:"):

@@ -29,6 +29,11 @@ def break_site(tmp_path: Path) -> Path:
         "---\ntitle: Broken link\ndate: 2021-04-04\n---\n\nIntro.\n\nA [broken link](../2019/nowhere.md).\n",
         encoding="utf-8",
     )
+    (posts / "2021/bad-math.md").write_text(
+        "---\ntitle: Bad math\ndate: 2021-05-05\n---\n\nIntro.\n\nInline $\\frobnicate{x}$ here.\n\n"
+        "$$\na & b\n$$\n\n:::{margin}\n:::\n",
+        encoding="utf-8",
+    )
     return site
 
 
@@ -42,6 +47,9 @@ def test_every_problem_is_reported_with_file_and_line(tmp_path: Path) -> None:
         (r"bad-types\.md:4", "'comments' must be true or false"),
         (r"unknown-key\.md:\d+", 'could not find bibtex key "NoSuchKey2020"'),
         (r"broken-link\.md:8", "nowhere"),
+        (r"bad-math\.md:8", "unsupported LaTeX command \\frobnicate"),
+        (r"bad-math\.md:10", "'&' outside an alignment environment"),
+        (r"bad-math\.md:14", "a margin note needs content"),
     ]
     for location, message in expected:
         lines = [line for line in result.stderr.splitlines() if re.search(location, line)]

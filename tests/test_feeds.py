@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import time
 from pathlib import Path
 
@@ -104,6 +106,7 @@ def test_every_page_offers_the_feeds(blog_site: Path) -> None:
         links = {(link["type"], link["href"]) for link in soup(page).select('head link[rel="alternate"]')}
         assert ("application/atom+xml", f"{BASE}blog/atom.xml") in links, page
         assert ("application/rss+xml", f"{BASE}blog/rss.xml") in links, page
+        assert ("application/feed+json", f"{BASE}blog/feed.json") in links, page
     tag_page = soup(blog_site / "blog/tag/beta.html")
     first = tag_page.select_one('head link[rel="alternate"]')
     assert first["href"] == f"{BASE}blog/tag/beta/atom.xml"
@@ -114,6 +117,68 @@ def test_feed_ids_and_bytes_are_stable_across_builds(blog_site: Path, tmp_path: 
     time.sleep(1.1)
     result = sphinx_build(ROOTS / "test-blog", tmp_path / "again")
     assert result.returncode == 0, result.stderr
-    for feed in blog_site.rglob("*.xml"):
+    for feed in [*blog_site.rglob("*.xml"), *blog_site.rglob("feed.json")]:
         again = tmp_path / "again" / "html" / feed.relative_to(blog_site)
         assert again.read_bytes() == feed.read_bytes(), feed
+
+
+# -- JSON Feed 1.1 -------------------------------------------------------------------------------------------
+
+
+def json_feed(path: Path) -> dict:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    # https://www.jsonfeed.org/version/1.1/: version, title and items are required; each item needs an id
+    assert data["version"] == "https://jsonfeed.org/version/1.1"
+    assert data["title"] and isinstance(data["items"], list)
+    for item in data["items"]:
+        assert isinstance(item["id"], str) and item["id"]
+        assert "content_html" in item or "content_text" in item
+        for key in ("date_published", "date_modified"):
+            assert dt.datetime.fromisoformat(item[key]).tzinfo is not None, (key, item[key])
+    return data
+
+
+def test_json_feed_carries_the_same_entries_as_atom(blog_site: Path) -> None:
+    for folder in (
+        "blog",
+        "blog/tag/alpha",
+        "blog/tag/beta",
+        "blog/category/research",
+        "blog/category/notes",
+    ):
+        data = json_feed(blog_site / folder / "feed.json")
+        atom = parse(blog_site / folder / "atom.xml")
+        assert data["feed_url"] == f"{BASE}{folder}/feed.json"
+        assert data["home_page_url"] == f"{BASE}{folder}.html"
+        assert [item["id"] for item in data["items"]] == [entry.id for entry in atom.entries], folder
+        assert [item["title"] for item in data["items"]] == [entry.title for entry in atom.entries]
+        for item, entry in zip(data["items"], atom.entries, strict=True):
+            # feedparser sanitises the Atom content it hands over (drops ARIA roles): compare what is read
+            ours, theirs = (
+                BeautifulSoup(html, "html.parser") for html in (item["content_html"], entry.content[0].value)
+            )
+            assert ours.get_text() == theirs.get_text()
+            assert [a["href"] for a in ours.select("a[href]")] == [
+                a["href"] for a in theirs.select("a[href]")
+            ]
+            assert item["summary"] == entry.summary
+
+
+def test_json_feed_items_say_who_when_and_what_about(blog_site: Path) -> None:
+    second = json_feed(blog_site / "blog/feed.json")["items"][1]
+    assert second["url"] == f"{BASE}posts/2020/second.html"
+    assert second["date_published"] == "2020-01-27T23:45:13-04:00"
+    assert second["date_modified"] == "2020-03-01T10:00:00+01:00"
+    assert second["authors"] == [{"name": "Alan Turing"}, {"name": "Ada Lovelace"}]
+    assert second["tags"] == ["Notes", "beta"]
+
+
+def test_an_updated_post_is_updated_in_every_feed(blog_site: Path) -> None:
+    second = parse(blog_site / "blog/atom.xml").entries[1]
+    assert second.updated == "2020-03-01T10:00:00+01:00"
+    assert second.published == "2020-01-27T23:45:13-04:00"
+
+
+def test_the_cite_section_stays_on_the_page_not_in_feeds(blog_site: Path) -> None:
+    content = parse(blog_site / "blog/atom.xml").entries[2].content[0].value
+    assert "Cite this post" not in content and "@misc" not in content

@@ -27,7 +27,7 @@ def test_dates_without_offset_use_the_blog_time_zone(blog_site: Path) -> None:
 
 def test_byline_links_author_category_and_tags(blog_site: Path) -> None:
     byline = soup(blog_site / SECOND).select_one("article .post-byline")
-    assert byline.select_one(".post-author").get_text(" ", strip=True) == "by Alan Turing"
+    assert byline.select_one(".post-author").get_text(" ", strip=True) == "by Alan Turing , Ada Lovelace"
     assert byline.select_one(".post-category a")["href"] == "../../blog/category/notes.html"
     assert [a.get_text() for a in byline.select("a.post-tag")] == ["beta"]
     for link in byline.find_all("a"):
@@ -63,7 +63,7 @@ def test_archives_by_year_tag_category_and_author(blog_site: Path) -> None:
         "blog/tag/beta.html": ["Second post", "First post"],
         "blog/category/research.html": ["Third post", "First post"],
         "blog/author/alan-turing.html": ["Second post"],
-        "blog/author/ada-lovelace.html": ["Third post", "First post"],
+        "blog/author/ada-lovelace.html": ["Third post", "Second post", "First post"],
     }
     for page, titles in expected.items():
         main = soup(blog_site / page).select_one("article[role=main]")
@@ -128,6 +128,7 @@ def test_archive_titles_say_what_they_list(blog_site: Path) -> None:
     assert [a["href"] for a in feeds.find_all("a")] == [
         "https://blog.example.org/blog/atom.xml",
         "https://blog.example.org/blog/rss.xml",
+        "https://blog.example.org/blog/feed.json",
     ]
 
 

@@ -13,6 +13,9 @@ Each patch answers a measured problem of ablog 0.11.13 (see the test named besid
   on every page while a strict build still passes. The injection is switched off; the templates ablog's
   generated pages need live in ``publication/templates/ablog/`` and extend furo's ``page.html``.
   -> ``tests/test_site.py::test_no_page_shows_furo_error_stub``
+* ablog fills its post registry lazily, from whichever of its own handlers runs first after reading; a
+  handler of ours that runs before them would see no posts. :func:`blog_of` fills it when it is empty.
+  -> ``tests/test_scholarly.py::test_sitemap_lists_published_pages_only``
 """
 
 from __future__ import annotations
@@ -42,9 +45,17 @@ def use_aware_dates() -> None:
     ablog.blog.FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
+def blog_of(app: Sphinx) -> ablog.blog.Blog:
+    """ablog's registry of posts and drafts, filled from the environment if no handler has done it yet."""
+    blog = ablog.blog.Blog(app)
+    if not blog:
+        ablog.post.register_posts(app)
+    return blog
+
+
 def published_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """ablog's archive pages, without the page that lists drafts."""
-    drafts_page = ablog.blog.Blog(app).drafts.docname
+    drafts_page = blog_of(app).drafts.docname
     for pagename, context, template in ablog.post.generate_archive_pages(app):
         if pagename != drafts_page:
             yield pagename, context, template

@@ -13,12 +13,12 @@ subscribers who came from the old site keep receiving posts.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-import ablog.blog
 from bs4 import BeautifulSoup
 from docutils import nodes
 from feedgen.feed import FeedGenerator
@@ -26,8 +26,9 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
-from publication.ablog_patches import publication_cutoff
+from publication.ablog_patches import blog_of, publication_cutoff
 from publication.frontmatter import metadata_of
+from publication.scholarly import CITE_SECTION
 from publication.theme import shorten
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,21 @@ class Feed:
     def rss(self) -> str:
         return f"{self.folder}/rss.xml"
 
+    @property
+    def json(self) -> str:
+        return f"{self.folder}/feed.json"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One post as every feed format carries it."""
+
+    post: Any
+    url: str
+    content: str  # HTML, with absolute URLs
+    summary: str  # plain text
+    updated: dt.datetime
+
 
 def site_feed(app: Sphinx) -> Feed:
     """The whole blog's feed (its addresses only)."""
@@ -68,7 +84,7 @@ def site_feed(app: Sphinx) -> Feed:
 
 def feed_of(app: Sphinx, collection: Any) -> Feed | None:
     """The feed of the posts an archive page lists: all posts, one tag or one category; else None."""
-    blog = ablog.blog.Blog(app)
+    blog = blog_of(app)
     if collection is blog.posts:
         return Feed(app.config.project, app.config.blog_path, tuple(collection))
     if collection.catalog is blog.tags:
@@ -84,7 +100,7 @@ def feed_of(app: Sphinx, collection: Any) -> Feed | None:
 
 def all_feeds(app: Sphinx) -> list[Feed]:
     """The whole blog's feed, then one per tag and per category that has a published post."""
-    blog = ablog.blog.Blog(app)
+    blog = blog_of(app)
     collections = [blog.posts, *blog.tags, *blog.category]
     return [feed for collection in collections if (feed := feed_of(app, collection)) is not None]
 
@@ -106,7 +122,7 @@ def entry_content(page_html: str, page_url: str) -> tuple[str, str]:
     article = soup.find("article", id="furo-main-content")
     if article is None:
         raise ValueError("no <article id='furo-main-content'> in the page")
-    for furniture in article.select("h1, .post-byline, a.headerlink"):
+    for furniture in article.select(f"h1, .post-byline, a.headerlink, #{CITE_SECTION}"):
         furniture.decompose()
     for element in article.find_all(True):
         for attribute in URL_ATTRIBUTES:
@@ -127,10 +143,30 @@ def updated_of(app: Sphinx, post: Any) -> dt.datetime:
     return metadata_of(app.env, post.docname).get("updated") or post.update or post.date
 
 
-def build_feed(app: Sphinx, feed: Feed) -> FeedGenerator:
-    """A feed of the given posts, newest first, from their pages in the output folder."""
+def entries_of(app: Sphinx, feed: Feed) -> list[Entry]:
+    """The feed's posts, newest first, from their pages in the output folder."""
     builder = app.builder
     outdir = Path(builder.outdir)
+    posts = sorted(feed.posts, key=lambda post: (post.date, post.docname), reverse=True)
+    if app.config.blog_feed_length:
+        posts = posts[: app.config.blog_feed_length]
+    entries = []
+    for post in posts:
+        url = post_url(app, post)
+        page = outdir / builder.get_target_uri(post.docname)
+        content, first_paragraph = entry_content(page.read_text(encoding="utf-8"), url)
+        summary = shorten(metadata_of(app.env, post.docname).get("description") or first_paragraph)
+        entries.append(Entry(post, url, content, summary, updated_of(app, post)))
+    return entries
+
+
+def newest(entries: list[Entry]) -> dt.datetime:
+    """The feed's own time: its newest entry's, so rebuilding changes nothing; with no posts, the cutoff."""
+    return max((entry.updated for entry in entries), default=None) or publication_cutoff()
+
+
+def build_feed(app: Sphinx, feed: Feed, entries: list[Entry]) -> FeedGenerator:
+    """The feed as Atom and RSS 2.0 (feedgen)."""
     generator = FeedGenerator()
     generator.load_extension("dc", atom=False, rss=True)
     generator.id(absolute_url(app, feed.atom))
@@ -141,32 +177,56 @@ def build_feed(app: Sphinx, feed: Feed) -> FeedGenerator:
     generator.link(href=absolute_url(app, feed.page), rel="alternate")
     generator.language(app.config.language or "en")
     generator.generator("ablog + publication", uri="https://ablog.readthedocs.io/")
-    posts = sorted(feed.posts, key=lambda post: (post.date, post.docname), reverse=True)
-    if app.config.blog_feed_length:
-        posts = posts[: app.config.blog_feed_length]
-    for post in posts:
-        url = post_url(app, post)
-        page = outdir / builder.get_target_uri(post.docname)
-        content, summary = entry_content(page.read_text(encoding="utf-8"), url)
-        meta = metadata_of(app.env, post.docname)
+    for item in entries:
+        post = item.post
         entry = generator.add_entry(order="append")
-        entry.id(url)
-        entry.guid(url, permalink=True)
+        entry.id(item.url)
+        entry.guid(item.url, permalink=True)
         entry.title(post.title)
-        entry.link(href=url, rel="alternate")
+        entry.link(href=item.url, rel="alternate")
         for author in post.author or []:
             entry.author({"name": str(author)})
         entry.published(post.date)
-        entry.updated(updated_of(app, post))
+        entry.updated(item.updated)
         for label in [*(post.category or []), *(post.tags or [])]:
             entry.category(term=str(label), label=str(label))
-        entry.summary(shorten(meta.get("description") or summary))
-        entry.content(content, type="html")
-    # the newest entry's time, so rebuilding changes nothing; a blog with no posts yet has only the clock
-    newest = max((updated_of(app, post) for post in posts), default=None) or publication_cutoff()
-    generator.updated(newest)
-    generator.lastBuildDate(newest)
+        entry.summary(item.summary)
+        entry.content(item.content, type="html")
+    generator.updated(newest(entries))
+    generator.lastBuildDate(newest(entries))
     return generator
+
+
+def json_feed(app: Sphinx, feed: Feed, entries: list[Entry]) -> dict[str, Any]:
+    """The feed as JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/), with the same entries."""
+    items = []
+    for entry in entries:
+        post = entry.post
+        item: dict[str, Any] = {
+            "id": entry.url,
+            "url": entry.url,
+            "title": post.title,
+            "content_html": entry.content,
+            "summary": entry.summary,
+            "date_published": post.date.isoformat(),
+            "date_modified": entry.updated.isoformat(),
+            "authors": [{"name": str(author)} for author in post.author or []],
+            "tags": [str(label) for label in [*(post.category or []), *(post.tags or [])]],
+        }
+        image = metadata_of(app.env, post.docname).get("image")
+        if image:
+            item["image"] = absolute_url(app, image)
+        items.append(item)
+    return {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": feed.title,
+        "description": app.config.blog_feed_subtitle or app.config.project,
+        "home_page_url": absolute_url(app, feed.page),
+        "feed_url": absolute_url(app, feed.json),
+        "language": app.config.language or "en",
+        "authors": [{"name": app.config.author}],
+        "items": items,
+    }
 
 
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
@@ -182,17 +242,24 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = Path(app.builder.outdir)
     for feed in all_feeds(app):
-        generator = build_feed(app, feed)
+        entries = entries_of(app, feed)
+        generator = build_feed(app, feed, entries)
         (outdir / feed.folder).mkdir(parents=True, exist_ok=True)
         atom = generator.atom_str(pretty=True)
         (outdir / feed.atom).write_bytes(atom)
         (outdir / feed.rss).write_bytes(generator.rss_str(pretty=True))
+        document = json.dumps(json_feed(app, feed, entries), ensure_ascii=False, indent=1)
+        (outdir / feed.json).write_text(document + "\n", encoding="utf-8")
         if feed.folder == app.config.blog_path:
             (outdir / LEGACY_FEED).write_bytes(atom)
 
 
 def _urls(app: Sphinx, feed: Feed) -> dict[str, str]:
-    return {"atom": absolute_url(app, feed.atom), "rss": absolute_url(app, feed.rss)}
+    return {
+        "atom": absolute_url(app, feed.atom),
+        "rss": absolute_url(app, feed.rss),
+        "json": absolute_url(app, feed.json),
+    }
 
 
 def feed_links(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -216,6 +283,11 @@ def feed_links(app: Sphinx, pagename: str, templatename: str, context: dict, doc
                 "type": "application/rss+xml",
                 "title": f"{feed.title} (RSS)",
                 "href": absolute_url(app, feed.rss),
+            },
+            {
+                "type": "application/feed+json",
+                "title": f"{feed.title} (JSON Feed)",
+                "href": absolute_url(app, feed.json),
             },
         )
     ]

@@ -14,7 +14,6 @@ import html
 from pathlib import Path
 from typing import Any
 
-import ablog.blog
 from bs4 import BeautifulSoup
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -22,7 +21,9 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.config import Config
 from sphinx.util.osutil import relative_uri
 
+from publication.ablog_patches import blog_of
 from publication.frontmatter import metadata_of
+from publication.reading_time import reading_time
 
 DESCRIPTION_LENGTH = 200
 
@@ -49,16 +50,28 @@ def _links(builder: StandaloneHTMLBuilder, docname: str, collections: list[Any])
     return ", ".join(_link(builder, docname, collection) for collection in collections)
 
 
-def byline_html(builder: StandaloneHTMLBuilder, docname: str, post: Any) -> str:
-    """The line under a post's title: when, by whom, filed where."""
+def _time(moment: dt.datetime) -> str:
+    return f'<time datetime="{moment.isoformat()}">{html.escape(format_moment(moment))}</time>'
+
+
+def byline_html(
+    builder: StandaloneHTMLBuilder,
+    docname: str,
+    post: Any,
+    *,
+    updated: dt.datetime | None = None,
+    reading: str = "",
+) -> str:
+    """The line under a post's title: when (and when last updated), by whom, filed where, how long."""
     parts = []
     if post.date:
-        parts.append(
-            f'<span class="post-date">Published <time datetime="{post.date.isoformat()}">'
-            f"{html.escape(format_moment(post.date))}</time></span>"
-        )
+        parts.append(f'<span class="post-date">Published {_time(post.date)}</span>')
+        if updated and updated > post.date:
+            parts.append(f'<span class="post-updated">Updated {_time(updated)}</span>')
     else:
         parts.append('<span class="post-draft">Draft</span>')
+    if reading:
+        parts.append(f'<span class="post-reading-time">{html.escape(reading)}</span>')
     if post.author:
         parts.append(f'<span class="post-author">by {_links(builder, docname, post.author)}</span>')
     if post.category:
@@ -73,14 +86,20 @@ def add_byline(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Put the byline right after a post's title."""
     if not isinstance(app.builder, StandaloneHTMLBuilder):
         return
-    blog = ablog.blog.Blog(app)
+    blog = blog_of(app)
     if docname not in blog:
         return
     title = next(iter(doctree.findall(nodes.title)), None)
     if title is None:
         return
-    header = byline_html(app.builder, docname, blog[docname])
     meta = metadata_of(app.env, docname)
+    header = byline_html(
+        app.builder,
+        docname,
+        blog[docname],
+        updated=meta.get("updated"),
+        reading=reading_time(app.env, docname),
+    )
     if meta.get("image"):
         src = relative_uri(app.builder.get_target_uri(docname), meta["image"])
         alt = meta.get("image_alt", "")
@@ -145,7 +164,7 @@ def excerpt_text(env: Any, post: Any) -> str:
 
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Give every page a description, and posts their previous/next post in furo's footer."""
-    blog = ablog.blog.Blog(app)
+    blog = blog_of(app)
     if context.get("catalog") is blog.archive:
         context["title"] = "Posts by year"  # ablog calls it "All posts", like the page that lists them all
     elif context.get("collection") is blog.posts:
@@ -194,6 +213,7 @@ def add_templates(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("publication.ablog_patches")
+    app.setup_extension("publication.reading_time")
     app.connect("config-inited", add_templates)
     app.connect("doctree-resolved", add_byline)
     # after ablog's own handler (priority 500) has turned postlist nodes into lists with excerpts

@@ -1,4 +1,5 @@
-# A small blog: three published posts in two time zones, a draft and a future-dated post.
+# A small blog: three published posts in two time zones, a draft and a future-dated post; math, figures,
+# margin notes and footnotes in the first; an update and two authors in the second.
 project = "Test Blog"
 author = "Tester"
 extensions = [
@@ -8,14 +9,33 @@ extensions = [
     "publication.feeds",
     "publication.rebuilds",
     "publication.citations",
+    "publication.scholarly",
+    "publication.crawlers",
+    "publication.mathml",
+    "publication.margin_notes",
+    "publication.numbering",
     "myst_parser",
     "ablog",
     "sphinxcontrib.bibtex",
+    "sphinxext.opengraph",
+    "sphinx_sitemap",
+    "notfound.extension",
+    "sphinx_copybutton",
 ]
 exclude_patterns = ["_build"]
 nitpicky = True
 myst_title_to_header = True
-myst_enable_extensions = ["colon_fence"]
+myst_enable_extensions = ["colon_fence", "dollarmath", "amsmath"]
+numfig = True
+math_numfig = True
+html_math_renderer = "mathml"
+ogp_site_url = "https://blog.example.org/"
+ogp_enable_meta_description = False
+ogp_social_cards = {"enable": False}
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+notfound_urls_prefix = "/"
+publication_organization_authors = []
 myst_footnote_sort = False
 myst_footnote_transition = False
 blog_path = "blog"
