@@ -205,3 +205,17 @@ def test_blog_sidebar_uses_furos_navigation_markup(real_site: Path) -> None:
             assert {child.name for child in ul.find_all(recursive=False)} == {"li"}, page
     current = soup(real_site / "blog/tag/flat-minima.html").select_one("nav.blog-sidebar li.current-page a")
     assert current.get_text() == "By tag"
+
+
+def test_the_showcase_demonstrates_the_writing_tools(real_site: Path) -> None:
+    article = soup(real_site / "showcase.html").select_one("article")
+    assert article.select_one("div.math#equation-empirical-risk .eqno").get_text().startswith("(1)")
+    assert article.select_one('a.reference[href="#equation-empirical-risk"]').get_text() == "(1)"
+    assert article.select_one("div.math math mtable"), "an aligned display"
+    assert article.select_one("table#tab-constructs .caption-number").get_text().strip() == "Table 1"
+    assert article.select_one('a.reference[href="#fig-demo-earth"]').get_text() == "Figure 1"
+    assert article.select_one("aside.margin-note .sidebar-title").get_text() == "A margin note"
+    assert len(article.select("a.footcite")) == 2 and len(article.select("aside.footnote")) == 2
+    for code in article.select("code, pre"):
+        code.decompose()
+    assert "\\" not in article.get_text()  # no LaTeX source left for the reader
