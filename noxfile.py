@@ -24,39 +24,47 @@ def install(session: nox.Session, *groups: str) -> None:
         session.install(*nox.project.dependency_groups(PYPROJECT, group))
 
 
-def sphinx(session: nox.Session, builder: str, *, autobuild: bool = False) -> None:
-    args = [
+def sphinx_options(builder: str, doctrees: str = "doctrees") -> list[str]:
+    return [
         "-b",
         builder,
         "-n",  # nitpicky: every reference must resolve
         "-W",  # warnings are errors
         "--keep-going",  # ... but report all of them in one run
         "-d",
-        str(BUILD / "doctrees"),  # doctrees outside the published folder
-        str(DOCS),
-        str(BUILD / builder),
-        *session.posargs,
+        str(BUILD / doctrees),  # doctrees outside the published folder
     ]
-    if autobuild:
-        session.run(
-            "sphinx-autobuild", "--watch", str(ROOT / "refs.bib"), "--watch", str(ROOT / "src"), *args
-        )
-    else:
-        session.run("sphinx-build", *args)
+
+
+def sphinx(session: nox.Session, builder: str) -> None:
+    session.run("sphinx-build", *sphinx_options(builder), str(DOCS), str(BUILD / builder), *session.posargs)
 
 
 @nox.session
 def build(session: nox.Session) -> None:
-    """Build the site into docs/_build/html, strictly."""
+    """Build the site into docs/_build/html, strictly; a failed build leaves the last good site in place."""
     install(session)
-    sphinx(session, "html")
+    options = [*sphinx_options("html"), *session.posargs]
+    session.run("python", "-m", "publication.publish", str(DOCS), str(BUILD / "html"), *options)
 
 
 @nox.session
 def preview(session: nox.Session) -> None:
-    """Serve the site on http://127.0.0.1:8000 and rebuild it on every save."""
+    """Serve the site with its drafts on http://127.0.0.1:8000, rebuilding on every save."""
     install(session, "preview")
-    sphinx(session, "html", autobuild=True)
+    session.run(
+        "sphinx-autobuild",
+        "--watch",
+        str(ROOT / "refs.bib"),
+        "--watch",
+        str(ROOT / "src"),
+        *sphinx_options("html", doctrees="doctrees-preview"),
+        "-D",
+        "publication_show_drafts=1",  # drafts and future posts, marked as such; never in docs/_build/html
+        str(DOCS),
+        str(BUILD / "preview"),
+        *session.posargs,
+    )
 
 
 @nox.session

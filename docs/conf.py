@@ -23,6 +23,7 @@ extensions = [
     # ours (src/publication)
     "publication.frontmatter",
     "publication.ablog_patches",
+    "publication.drafts",
     "publication.theme",
     "publication.feeds",
     "publication.rebuilds",

@@ -64,10 +64,12 @@ def byline_html(
 ) -> str:
     """The line under a post's title: when (and when last updated), by whom, filed where, how long."""
     parts = []
-    if post.date:
+    if post.date and post.published:
         parts.append(f'<span class="post-date">Published {_time(post.date)}</span>')
         if updated and updated > post.date:
             parts.append(f'<span class="post-updated">Updated {_time(updated)}</span>')
+    elif post.date:  # only previews build it (publication.drafts)
+        parts.append(f'<span class="post-draft">Scheduled for {_time(post.date)}</span>')
     else:
         parts.append('<span class="post-draft">Draft</span>')
     if reading:
@@ -79,7 +81,13 @@ def byline_html(
     if post.tags:
         tags = " ".join(f"<li>{_link(builder, docname, tag, 'post-tag')}</li>" for tag in post.tags)
         parts.append(f'<ul class="post-tags" aria-label="Tags">{tags}</ul>')
-    return '<div class="post-byline">' + " ".join(parts) + "</div>"
+    byline = '<div class="post-byline">' + " ".join(parts) + "</div>"
+    if not post.published:
+        byline = (
+            '<p class="post-draft-banner" role="note">This is a draft: it is not published, '
+            "and only previews show it.</p>" + byline
+        )
+    return byline
 
 
 def add_byline(app: Sphinx, doctree: nodes.document, docname: str) -> None:

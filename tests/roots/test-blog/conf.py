@@ -5,6 +5,7 @@ author = "Tester"
 extensions = [
     "publication.frontmatter",
     "publication.ablog_patches",
+    "publication.drafts",
     "publication.theme",
     "publication.feeds",
     "publication.rebuilds",

@@ -1,0 +1,79 @@
+"""Drafts and future-dated posts stay out of the published site; a preview shows them, marked.
+
+A post with no ``date``, or dated after the build's cut-off (now, or ``SOURCE_DATE_EPOCH``), is not read at
+all when the site is built for publishing: no page, no listing, no feed, no sitemap entry, no search entry.
+The build says which posts it held back, so nothing the author wrote disappears silently. With
+``publication_show_drafts = True`` (``nox -s preview`` sets it) they are built like any post, and their
+pages say they are drafts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
+
+from publication.ablog_patches import publication_cutoff
+from publication.frontmatter import parse_datetime, read_front_matter, timezone_from_config
+
+logger = logging.getLogger(__name__)
+
+
+def publication_date(text: str, timezone: dt.tzinfo) -> dt.datetime | bool | None:
+    """The post's date; None if it has none (a draft); False if its front matter cannot be read.
+
+    A post whose front matter is broken is built anyway, so that the build reports what is wrong with it.
+    """
+    front = read_front_matter(text)
+    if front.problems:
+        return False
+    if "date" not in front.values:
+        return None
+    try:
+        return parse_datetime(front.values["date"], timezone)
+    except ValueError:
+        return False
+
+
+def post_sources(srcdir: Path, patterns: list[str]) -> list[Path]:
+    """The files ablog's ``blog_post_pattern`` matches (ablog keeps only their names without suffix)."""
+    return sorted({path for pattern in patterns for path in srcdir.glob(pattern) if path.is_file()})
+
+
+def hold_back_drafts(app: Sphinx, config: Config) -> None:
+    """Exclude unpublished posts from the build, unless drafts are to be shown."""
+    if config.publication_show_drafts:
+        return
+    srcdir = Path(app.srcdir)
+    timezone = timezone_from_config(config.blog_timezone)
+    cutoff = publication_cutoff()
+    held: list[str] = []
+    for path in post_sources(srcdir, config.blog_post_pattern):
+        docname = path.relative_to(srcdir).with_suffix("").as_posix()
+        try:
+            date = publication_date(path.read_text(encoding="utf-8"), timezone)
+        except (OSError, UnicodeDecodeError):
+            continue  # Sphinx reports it
+        if date is None or (date is not False and date > cutoff):
+            held.append(path.relative_to(srcdir).as_posix())
+            if docname in config.matched_blog_posts:
+                config.matched_blog_posts.remove(docname)
+    config.exclude_patterns = [*config.exclude_patterns, *held]
+    if held:
+        logger.info(
+            "held back %d unpublished post(s), not dated or dated in the future: %s "
+            "(nox -s preview shows them)",
+            len(held),
+            ", ".join(held),
+        )
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("publication.ablog_patches")
+    app.add_config_value("publication_show_drafts", False, "env", types=[bool])
+    app.connect("config-inited", hold_back_drafts, priority=600)  # after ablog has matched the posts
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
