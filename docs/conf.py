@@ -26,6 +26,7 @@ extensions = [
     "publication.feeds",
     "publication.rebuilds",
     "publication.citations",
+    "publication.popovers",
     # third-party
     "myst_parser",
     "ablog",

@@ -77,3 +77,12 @@ def blog_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = sphinx_build(ROOTS / "test-blog", out)
     assert result.returncode == 0, result.stderr
     return out / "html"
+
+
+@pytest.fixture(scope="session")
+def reading_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/roots/test-reading (citations, footnotes; no comments configured), built once."""
+    out = tmp_path_factory.mktemp("reading")
+    result = sphinx_build(ROOTS / "test-reading", out)
+    assert result.returncode == 0, result.stderr
+    return out / "html"
