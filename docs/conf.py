@@ -27,6 +27,7 @@ extensions = [
     "publication.rebuilds",
     "publication.citations",
     "publication.popovers",
+    "publication.comments",
     # third-party
     "myst_parser",
     "ablog",
@@ -92,6 +93,13 @@ html_sidebars = {
 html_theme_options = {
     "top_of_page_buttons": [],
 }
+
+# -- Comments ------------------------------------------------------------------
+# https://giscus.app (publication.comments; README.md, "Comments", says how to turn them on)
+# No provider: no page has comment markup. With "giscus", posts with `comments: true` offer a button
+# that loads giscus, and `giscus` needs "repo", "repo_id", "category" and "category_id".
+comments_provider = None
+giscus = {}
 
 # -- Linkcheck -----------------------------------------------------------------
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#options-for-the-linkcheck-builder

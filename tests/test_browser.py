@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import threading
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from conftest import GISCUS
 from helpers import soup
 
 ARTICLE = "posts/2020/capabilities-of-deep-learning-models-to-generalize.html"
@@ -113,6 +115,11 @@ def real_url(serve: Callable[[Path], str], real_site: Path) -> str:
 @pytest.fixture(scope="module")
 def reading_url(serve: Callable[[Path], str], reading_site: Path) -> str:
     return serve(reading_site)
+
+
+@pytest.fixture(scope="module")
+def comments_url(serve: Callable[[Path], str], comments_site: Path) -> str:
+    return serve(comments_site)
 
 
 # -- helpers -------------------------------------------------------------------------------------------
@@ -323,3 +330,44 @@ def test_a_first_tap_previews_a_second_tap_follows_a_tap_elsewhere_hides(
     assert wait_until(lambda: shown(chrome))
     tap(link)
     assert wait_until(lambda: chrome.execute_script("return location.hash") == link.get_attribute("hash"))
+
+
+# -- comments ------------------------------------------------------------------------------------------
+
+
+def requests_since_last_call(driver: Any) -> list[str]:
+    """The http(s) URLs the browser asked for since the last call (from Chromium's performance log)."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return [url for url in urls if url.startswith(("http:", "https:"))]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_comments_load_nothing_from_giscus_until_the_reader_presses_the_button(
+    chrome: Any, comments_url: str, scheme: str
+) -> None:
+    chrome.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": scheme}]}
+    )
+    requests_since_last_call(chrome)
+    chrome.get(comments_url + DISCUSSED)
+    button = chrome.find_element("css selector", "section.comments button.comments-load")
+    assert button.is_displayed() and button.text == "Load comments"
+    assert chrome.find_elements("css selector", "script[src*=giscus], iframe") == []
+    before = requests_since_last_call(chrome)
+    assert before and all(url.startswith(comments_url) for url in before), before
+
+    chrome.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", button)
+    button.click()
+    script = chrome.find_element("css selector", "section.comments script[src]")
+    assert script.get_attribute("src") == "https://giscus.app/client.js"
+    data = chrome.execute_script("return {...arguments[0].dataset}", script)
+    assert data["repo"] == GISCUS["repo"] and data["repoId"] == GISCUS["repo_id"]
+    assert data["category"] == GISCUS["category"] and data["categoryId"] == GISCUS["category_id"]
+    assert data["mapping"] == "pathname"
+    assert data["theme"] == scheme  # furo's mode, here the system's as furo's toggle is on "auto"
+    # the browser tried (this test's browser resolves no host but 127.0.0.1, so it got nowhere)
+    assert wait_until(lambda: "https://giscus.app/client.js" in requests_since_last_call(chrome))

@@ -9,22 +9,15 @@ without scripts the links still jump to the bibliography, and feeds carry the po
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.config import Config
 
-STATIC = Path(__file__).parent / "static"
+from publication.assets import add_static_path
+
 SCRIPT = "publication-popovers.js"
 STYLE = "publication-popovers.css"
-
-
-def add_static_path(app: Sphinx, config: Config) -> None:
-    """Ship the package's static files; first, so a file of the same name in the site's own wins."""
-    if str(STATIC) not in config.html_static_path:
-        config.html_static_path.insert(0, str(STATIC))
 
 
 def cites_or_notes(doctree: nodes.document | None) -> bool:

@@ -8,6 +8,7 @@ extensions = [
     "publication.feeds",
     "publication.citations",
     "publication.popovers",
+    "publication.comments",
     "myst_parser",
     "ablog",
     "sphinxcontrib.bibtex",
