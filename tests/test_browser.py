@@ -193,6 +193,7 @@ def css(driver: Any, element: Any, prop: str) -> str:
     ("site", "page", "selector"),
     [
         ("real", ARTICLE, "a.footcite"),
+        ("real", "showcase.html", "a.footnote-reference"),
         ("reading", DISCUSSED, "a.footnote-reference"),
     ],
 )
