@@ -33,6 +33,8 @@ extensions = [
     "publication.mathml",
     "publication.margin_notes",
     "publication.numbering",
+    "publication.popovers",
+    "publication.comments",
     # third-party
     "myst_parser",
     "ablog",
@@ -138,6 +140,13 @@ notfound_context = {
 # -- Copy button ---------------------------------------------------------------
 # https://sphinx-copybutton.readthedocs.io/en/latest/use.html
 copybutton_exclude = ".linenos, .gp, .go"
+
+# -- Comments ------------------------------------------------------------------
+# https://giscus.app (publication.comments; README.md, "Comments", says how to turn them on)
+# No provider: no page has comment markup. With "giscus", posts with `comments: true` offer a button
+# that loads giscus, and `giscus` needs "repo", "repo_id", "category" and "category_id".
+comments_provider = None
+giscus = {}
 
 # -- Linkcheck -----------------------------------------------------------------
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#options-for-the-linkcheck-builder

@@ -77,3 +77,38 @@ def blog_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = sphinx_build(ROOTS / "test-blog", out)
     assert result.returncode == 0, result.stderr
     return out / "html"
+
+
+@pytest.fixture(scope="session")
+def reading_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/roots/test-reading (citations, footnotes; no comments configured), built once."""
+    out = tmp_path_factory.mktemp("reading")
+    result = sphinx_build(ROOTS / "test-reading", out)
+    assert result.returncode == 0, result.stderr
+    return out / "html"
+
+
+#: giscus settings for tests, given on the command line as `nox -s build -- -D ...` would.
+GISCUS = {
+    "repo": "example/reading",
+    "repo_id": "R_kgDOTest",
+    "category": "Comments",
+    "category_id": "DIC_kwDOTest",
+}
+
+
+def giscus_overrides(**settings: str) -> list[str]:
+    """sphinx-build arguments that turn on giscus comments with the given settings."""
+    arguments = ["-D", "comments_provider=giscus"]
+    for key, value in settings.items():
+        arguments += ["-D", f"giscus.{key}={value}"]
+    return arguments
+
+
+@pytest.fixture(scope="session")
+def comments_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/roots/test-reading with giscus comments configured, built once."""
+    out = tmp_path_factory.mktemp("comments")
+    result = sphinx_build(ROOTS / "test-reading", out, *giscus_overrides(**GISCUS))
+    assert result.returncode == 0, result.stderr
+    return out / "html"
