@@ -70,6 +70,7 @@ class Assets:
 
     def old_address(self, url: str) -> str:
         """Where the old site served ``url``: absolute if its address is known."""
-        if self.site_url and url.startswith("/"):
-            return self.site_url.rstrip("/") + url
-        return url
+        if is_external(url):
+            return url
+        path = "/" + url.lstrip("/")  # Jekyll themes give site paths with or without the leading '/'
+        return self.site_url.rstrip("/") + path if self.site_url else path

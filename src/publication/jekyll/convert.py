@@ -24,6 +24,7 @@ from .urls import old_url, redirect_page, slugify, url_list
 
 #: The line of the imported file that records a digest of what the importer wrote.
 DIGEST = re.compile(r"^  sha256: (?P<digest>[0-9a-f]{64})$", re.M)
+_DIGEST_LINE = re.compile(r"^  sha256: ?[0-9a-f]*$", re.M)
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$")
 _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
@@ -64,7 +65,7 @@ def plan(source: Path, label: str, text: str, config: dict[str, Any], posts_dir:
 
 def digest_of(text: str) -> str:
     """The digest of an imported file, computed with its own digest line blanked."""
-    return hashlib.sha256(DIGEST.sub("  sha256: ", text).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_DIGEST_LINE.sub("  sha256:", text, count=1).encode("utf-8")).hexdigest()
 
 
 def recorded_digest(text: str) -> str | None:
@@ -185,7 +186,7 @@ def convert(
     front = front_matter(entry, page, title, excerpt, index)
     text = f"---\n{front}---\n\n{body}\n"
     digest = digest_of(text)
-    return DIGEST.sub(f"  sha256: {digest}", text), report
+    return _DIGEST_LINE.sub(f"  sha256: {digest}", text, count=1), report
 
 
 #: Keys read here; every other key is kept under 'jekyll:'.

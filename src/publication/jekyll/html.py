@@ -54,9 +54,9 @@ class Html:
         while index < len(lines):
             line = lines[index]
             match = _BLOCK_START.match(line)
-            previous_blank = (
-                index == 0 or not lines[index - 1].strip() or _BLOCK_START.match(lines[index - 1])
-            )
+            previous = lines[index - 1].strip() if index else ""
+            # an HTML block starts after a blank line, or right after another element closes
+            previous_blank = not previous or previous.endswith(">")
             if match and previous_blank:
                 tag = match.group("tag").lower()
                 end = _extent(lines, index, tag)

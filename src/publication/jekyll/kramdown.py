@@ -13,7 +13,7 @@ from .myst import Page, admonition, admonition_kind
 _BLOCK_IAL = re.compile(r"^ {0,3}\{:\s*(?P<body>[^}]*?)\s*:?\}\s*$")
 _SPAN_IAL = re.compile(r"(?<=[)`*_\]>\ue001])\{:\s*(?P<body>[^}\n]*?)\s*:?\}")
 _TOC = re.compile(
-    r"^ {0,3}(?:[-*+]|1\.)\s+(?:toc|TOC|Table of Contents)\s*\n {0,3}\{:\s*\.?toc\s*\}\s*$", re.M
+    r"^ {0,3}(?:[-*+]|1\.)\s+(?:toc|TOC|Table of Contents)\s*\n {0,3}\{:\s*\.?toc\s*\}[ \t]*$", re.M
 )
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
 _HEADER_ID = re.compile(r"\s*\{#(?P<id>[\w:.-]+)\}\s*$")
