@@ -243,7 +243,9 @@ def front_matter(
             break
     if isinstance(data.get("comments"), bool):
         lines.append(f"comments: {scalar(data['comments'])}")
-    redirects = [name for name in (redirect_page(url) for url in entry.urls) if name]
+    # a draft had no address on the old site (Jekyll does not publish it), and ablog writes it no redirect
+    urls = [] if entry.draft else entry.urls
+    redirects = [name for name in (redirect_page(url) for url in urls) if name]
     redirects = [name for name in dict.fromkeys(redirects) if name not in index["pages"]]
     if redirects:
         page.report.count("old addresses redirected", len(redirects))

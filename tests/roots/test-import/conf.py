@@ -28,3 +28,5 @@ blog_timezone = "UTC"
 bibtex_bibfiles = []
 html_theme = "furo"
 html_baseurl = "https://blog.example.org/"
+# the importer copies images and files into _static/imported/, as it does in docs/
+html_static_path = ["_static"]
