@@ -172,3 +172,22 @@ def test_readers_find_each_posts_text_code_links_images_and_math(imported) -> No
         prose = re.sub(r"`[^`\n]*`", "", text)
         expected_math = prose.count("$$") // 2 + prose.count("\\begin{equation}") + prose.count("\\\\(")
         assert len(article.select(".math")) == expected_math, source.name
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason=f"the seed article is not at {SEED}")
+def test_the_seed_imports_and_differs_from_the_hand_edited_post_only_in_editing(tmp_path: Path) -> None:
+    outcome = run([SEED], tmp_path / "posts")
+    assert outcome.skipped == []
+    imported = outcome.written[0].read_text(encoding="utf-8")
+    port = (ROOT / "docs/posts/2020/capabilities-of-deep-learning-models-to-generalize.md").read_text()
+    assert outcome.written[0].name == "capabilities-of-deep-learning-models-to-generalize.md"
+
+    def key(text: str, name: str) -> str:
+        return re.search(rf"^{name}: (.*)$", text, re.M).group(1).strip("'\".").lower()
+
+    assert key(imported, "title") == key(port, "title")
+    assert key(imported, "date").replace(":", "") == key(port, "date").replace(":", "")
+    headings = {h.lower() for h in re.findall(r"^#+ (.*)$", imported, re.M)}
+    assert {h.lower() for h in re.findall(r"^#+ (.*)$", port, re.M) if h != "References"} <= headings
+    # the prose the author corrected is still there to correct: the opening and the Flat minima claim
+    assert "active research field" in imported and "converging to a flat minima" in imported
