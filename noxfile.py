@@ -89,6 +89,13 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", "src", "tests", "docs/conf.py", "noxfile.py")
 
 
+@nox.session(name="import-jekyll")
+def import_jekyll(session: nox.Session) -> None:
+    """Import Jekyll posts: nox -s import-jekyll -- SOURCE... [--to docs/posts] [--force]."""
+    install(session)
+    session.run("publication-import-jekyll", *(session.posargs or ["--help"]))
+
+
 @nox.session(venv_backend="none")
 def clean(session: nox.Session) -> None:
     """Remove the built site."""

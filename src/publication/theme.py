@@ -131,7 +131,7 @@ def unlink_excerpt_citations(app: Sphinx, doctree: nodes.document, docname: str)
             if ref.get("refid") or str(ref.get("refuri", "")).startswith("#"):
                 ref.replace_self(nodes.inline("", "", *ref.children, classes=["citation-text"]))
         for ref in list(excerpt.findall(nodes.footnote_reference)):
-            ref.replace_self([])
+            ref.parent.remove(ref)  # replace_self([]) refuses a node with ids
 
 
 def plain_description(doctree: nodes.document | None) -> str:

@@ -1,0 +1,271 @@
+"""Convert one Jekyll post into one MyST post: front matter, Liquid, HTML, kramdown, links, headings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import frontmatter as fm
+from .assets import Assets
+from .code import code_block
+from .html import Html
+from .kramdown import Kramdown, convert_math
+from .links import Links
+from .liquid import Liquid
+from .myst import Page
+from .report import PostReport
+from .urls import old_url, redirect_page, slugify, url_list
+
+#: The line of the imported file that records a digest of what the importer wrote.
+DIGEST = re.compile(r"^  sha256: (?P<digest>[0-9a-f]{64})$", re.M)
+_DIGEST_LINE = re.compile(r"^  sha256: ?[0-9a-f]*$", re.M)
+_FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$")
+_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+
+
+@dataclass
+class Entry:
+    """A post found in the Jekyll site, read and dated, before its body is converted."""
+
+    source: Path
+    label: str  # how the summary names it (relative to the Jekyll site when known)
+    text: str
+    post: fm.JekyllPost
+    target: Path
+    urls: list[str] = field(default_factory=list)  # its old addresses, first the one Jekyll gave it
+    categories: list[str] = field(default_factory=list)
+
+    @property
+    def draft(self) -> bool:
+        return self.post.data.get("published") is False
+
+
+def plan(source: Path, label: str, text: str, config: dict[str, Any], posts_dir: Path) -> Entry:
+    """Read a post's front matter and work out where it goes and where it was; raise FrontMatterError."""
+    post = fm.read_post(text, source.stem, config)
+    data = post.data
+    categories = fm.words(data.get("category")) if "category" in data else []
+    categories += fm.words(data.get("categories"))
+    if isinstance(data.get("category"), str) and "categories" not in data:
+        categories = [data["category"].strip()]
+    year = post.date.year if post.date else 1970
+    target = posts_dir / str(year) / f"{slugify(post.slug)}.md"
+    permalink = data.get("permalink") if isinstance(data.get("permalink"), str) else config.get("permalink")
+    title = post.title or fm.titleize(post.slug)
+    urls = [old_url(permalink, post.date, post.slug, categories, title)]
+    urls += [url for url in url_list(data.get("redirect_from")) if url not in urls]
+    return Entry(source, label, text, post, target, urls, categories)
+
+
+def digest_of(text: str) -> str:
+    """The digest of an imported file, computed with its own digest line blanked."""
+    return hashlib.sha256(_DIGEST_LINE.sub("  sha256:", text, count=1).encode("utf-8")).hexdigest()
+
+
+def recorded_digest(text: str) -> str | None:
+    match = DIGEST.search(text)
+    return match.group("digest") if match else None
+
+
+class Protected:
+    """Code kept out of reach of the Markdown converters, behind placeholders, and put back at the end."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+
+    def hold(self, text: str) -> str:
+        self.pieces.append(text)
+        return f"\ue000{len(self.pieces) - 1}\ue001"
+
+    def restore(self, text: str) -> str:
+        for _ in range(3):  # code held inside other held code
+            text = re.sub(r"\ue000(\d+)\ue001", lambda m: self.pieces[int(m.group(1))], text)
+        return text
+
+
+def protect_code(text: str, page: Page, held: Protected) -> str:
+    """Hold fenced code blocks (checking their language) and inline code behind placeholders."""
+    lines = text.split("\n")
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        match = _FENCE_OPEN.match(lines[index])
+        if not match or (match.group("fence")[0] == "`" and "`" in match.group("info")):
+            out.append(_hold_inline(lines[index], held))
+            index += 1
+            continue
+        fence, indent, info = match.group("fence"), match.group("indent"), match.group("info").strip()
+        closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+        end = index + 1
+        while end < len(lines) and not closing.match(lines[end]):
+            end += 1
+        body = [line.removeprefix(indent) for line in lines[index + 1 : end]]
+        if info.startswith("{"):
+            block = "\n".join([lines[index], *lines[index + 1 : end + 1]])
+        else:
+            language = info.split()[0] if info else ""
+            block, note = code_block(language, "\n".join(body), indent=indent)
+            if note:
+                page.keep(lines[index], note)
+            page.report.count("code blocks")
+        out.append(indent + held.hold(block.removeprefix(indent)))
+        index = end + 1
+    return "\n".join(out)
+
+
+def _hold_inline(line: str, held: Protected) -> str:
+    return _INLINE_CODE.sub(lambda m: held.hold(m.group(0)), line)
+
+
+def scalar(value: Any) -> str:
+    return yaml.safe_dump(value, allow_unicode=True, width=10**6).removesuffix("\n...\n").strip()
+
+
+def flow_list(values: list[str]) -> str:
+    return "[" + ", ".join(scalar(value) for value in values) + "]"
+
+
+def first_heading(body: str) -> tuple[str | None, str]:
+    """A '# Title' that opens the body is the post's title when the front matter has none."""
+    match = re.match(r"\s*#[ \t]+(?P<title>[^\n]+?)[ \t]*#*[ \t]*(?:\n|$)", body)
+    if not match:
+        return None, body
+    return match.group("title"), body[match.end() :]
+
+
+def convert(
+    entry: Entry, assets: Assets, config: dict[str, Any], index: dict[str, dict[str, Path]]
+) -> tuple[str, PostReport]:
+    """The MyST text of one post, and what converting it found."""
+    post = entry.post
+    data = post.data
+    report = PostReport(Path(entry.label))
+    page = Page(
+        report=report,
+        source=entry.text,
+        target=entry.target,
+        assets=assets,
+        data=data,
+        config=config,
+        posts_by_name=index["names"],
+        posts_by_url=index["urls"],
+        first_line=post.body_line,
+    )
+    body = post.body
+    title = post.title
+    if title is None:
+        title, body = first_heading(body)
+        if title is not None:
+            report.count("titles from the first heading")
+    if title is None:
+        title = fm.titleize(post.slug)
+        report.count("titles from the file name")
+    if data.get("render_with_liquid") is not False:
+        body = Liquid(page).render(body, post.body_line)
+    held = Protected()
+    body = protect_code(body, page, held)
+    body = Html(page).convert(body)
+    markdown = Kramdown(page)
+    body = markdown.toc(body)
+    body = markdown.block_ials(body)
+    body = markdown.span_ials(body)
+    body = convert_math(body, page)
+    body = Links(page).convert(body)
+    body = markdown.headings(body, has_title=True)
+    body, excerpt = markdown.more(body)
+    for leftover in re.finditer(r"\{:[^}\n]*\}", body):
+        page.keep(leftover.group(0), f"attribute list {leftover.group(0)!r} kept as text")
+    body = held.restore(body)
+    body = re.sub(r"\n{3,}", "\n\n", body).strip("\n")
+    front = front_matter(entry, page, title, excerpt, index)
+    text = f"---\n{front}---\n\n{body}\n"
+    digest = digest_of(text)
+    return _DIGEST_LINE.sub(f"  sha256: {digest}", text, count=1), report
+
+
+#: Keys read here; every other key is kept under 'jekyll:'.
+_READ = {"title", "date", "tags", "tag", "category", "categories", "author", "description", "comments"}
+
+
+def front_matter(
+    entry: Entry, page: Page, title: str, excerpt: int | None, index: dict[str, dict[str, Path]]
+) -> str:
+    post, data = entry.post, entry.post.data
+    lines = [f"title: {scalar(title)}"]
+    kept = {key: value for key, value in data.items() if key not in _READ}
+    if entry.draft:
+        page.report.count("drafts (published: false)")
+        kept["date"] = data.get("date", fm.format_date(post.date) if post.date else None)
+    elif post.date is not None:
+        lines.append(f"date: {fm.format_date(post.date)}")
+    authors = data.get("author")
+    if isinstance(authors, dict) and authors.get("name"):
+        authors = authors["name"]
+    author_list = (
+        [str(a) for a in authors] if isinstance(authors, list) else ([str(authors)] if authors else [])
+    )
+    if author_list:
+        lines.append(f"author: {flow_list(author_list)}")
+    if entry.categories:
+        lines.append(f"category: {flow_list(entry.categories)}")
+    tags = fm.words(data.get("tags")) + fm.words(data.get("tag"))
+    if tags:
+        lines.append(f"tags: {flow_list(list(dict.fromkeys(tags)))}")
+    for key in ("description", "excerpt", "subtitle"):
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            lines.append(f"description: {scalar(' '.join(value.split()))}")
+            if key != "description":
+                page.report.count(f"'{key}' as the description")
+            break
+    for key in fm.IMAGE_KEYS:
+        value = fm.dig(data, key)
+        if isinstance(value, str) and value.strip():
+            assets_path = page.assets.site_path(value.strip()) if not value.startswith("http") else None
+            if assets_path:
+                page.report.count("header images")
+                alt = next(
+                    (fm.dig(data, k) for k in fm.IMAGE_ALT_KEYS if isinstance(fm.dig(data, k), str)), None
+                )
+                lines.append(f"image: {scalar(assets_path)}")
+                lines.append(f"image_alt: {scalar(alt or title)}")
+            else:
+                page.keep(
+                    f"{key.split('.')[-1]}:",
+                    f"header image {value!r} is not in the Jekyll site folder; kept under 'jekyll:'",
+                )
+            break
+    if isinstance(data.get("comments"), bool):
+        lines.append(f"comments: {scalar(data['comments'])}")
+    # a draft had no address on the old site (Jekyll does not publish it), and ablog writes it no redirect
+    urls = [] if entry.draft else entry.urls
+    redirects = [name for name in (redirect_page(url) for url in urls) if name]
+    redirects = [name for name in dict.fromkeys(redirects) if name not in index["pages"]]
+    if redirects:
+        page.report.count("old addresses redirected", len(redirects))
+        lines.append(f"redirect: {scalar(', '.join(redirects))}")
+    if excerpt:
+        lines.append(f"excerpt: {excerpt}")
+    if kept:
+        block = yaml.safe_dump({"jekyll": _plain(kept)}, allow_unicode=True, sort_keys=False, width=100)
+        lines.append("# Jekyll front matter with no equivalent here, kept as it was")
+        lines.extend(block.rstrip("\n").split("\n"))
+    lines += ["jekyll_import:", f"  source: {scalar(entry.label)}", "  sha256: "]
+    return "\n".join(lines) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    """YAML-safe copies of front-matter values (dates stay dates)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date | str | int | float | bool) or value is None:
+        return value
+    return str(value)

@@ -1,0 +1,99 @@
+"""Links and images written in Markdown: site paths become links to the imported posts or to copies of the
+files, or (for pages that were not imported) links to the old site."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from .assets import is_external
+from .myst import Page
+
+_IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\((?P<url><[^>\n]*>|[^\s)]+)(?:\s+\"(?P<title>[^\"\n]*)\")?\)")
+_LINK = re.compile(r"(?<![!\]])\[(?P<text>[^\]\n]*)\]\((?P<url><[^>\n]*>|[^\s)]+)(?:\s+\"[^\"\n]*\")?\)")
+_DEFINITION = re.compile(
+    r"^(?P<lead> {0,3}\[(?P<id>[^\]\n^][^\]\n]*)\]:[ \t]*)(?P<url><[^>\n]*>|\S+)(?P<rest>.*)$", re.M
+)
+
+
+def _is_site_path(url: str) -> bool:
+    return bool(url) and not (
+        is_external(url)
+        or url.startswith(("#", "mailto:", "data:", "../", "{%", "{{"))
+        or url.endswith(".md")
+    )
+
+
+class Links:
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def target(self, url: str, snippet: str) -> str | None:
+        """Where a site path leads in the new site, or None if nowhere (reported)."""
+        post = self.page.post_link(url)
+        if post:
+            self.page.report.count("links to imported posts")
+            return post
+        copied = self.page.assets.link_from(self.page.target, url)
+        if copied:
+            self.page.report.count("links to files")
+            return copied
+        old = self.page.assets.old_address(url)
+        if old != url:
+            self.page.report.count("links to the old site")
+            return old
+        self.page.keep(snippet, f"link to {url!r}: not an imported post or a file of the site; kept as HTML")
+        return None
+
+    def convert(self, text: str) -> str:
+        def image(match: re.Match[str]) -> str:
+            url = match.group("url").strip("<>")
+            if not _is_site_path(url):
+                if is_external(url):
+                    self.page.report.count("images")
+                return match.group(0)
+            return self.page.image(url, match.group("alt"), title=match.group("title") or "", snippet=url)
+
+        def link(match: re.Match[str]) -> str:
+            url = match.group("url").strip("<>")
+            if url == "#":
+                self.page.report.count("placeholder links (#) as text")
+                return match.group("text")
+            if not _is_site_path(url):
+                return match.group(0)
+            target = self.target(url, f"({url})")
+            if target is None:
+                return f'<a href="{html.escape(url)}">{match.group("text")}</a>'
+            return f"[{match.group('text')}]({target})"
+
+        unresolved: dict[str, str] = {}
+
+        def definition(match: re.Match[str]) -> str:
+            url = match.group("url").strip("<>")
+            if not _is_site_path(url):
+                return match.group(0)
+            target = self.target(url, url)
+            if target is None:
+                unresolved[match.group("id").lower()] = url
+                return ""
+            return f"{match.group('lead')}{target}{match.group('rest')}"
+
+        text = _IMAGE.sub(image, text)
+        text = _LINK.sub(link, text)
+        text = _DEFINITION.sub(definition, text)
+        for key, url in unresolved.items():
+            # uses of a definition whose target is nowhere: '[text][key]', '[key][]', '[key]'
+            anchor = f'<a href="{html.escape(url)}">'
+            text = re.sub(
+                r"\[([^\]\n]+)\]\[" + re.escape(key) + r"\]",
+                lambda m, a=anchor: a + m.group(1) + "</a>",
+                text,
+                flags=re.I,
+            )
+            text = re.sub(
+                r"\[(" + re.escape(key) + r")\](?:\[\])?(?![(:])",
+                lambda m, a=anchor: a + m.group(1) + "</a>",
+                text,
+                flags=re.I,
+            )
+        return text

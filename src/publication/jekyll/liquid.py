@@ -1,0 +1,319 @@
+"""Render the Liquid a Jekyll post uses into MyST, before any Markdown is read (as Jekyll does).
+
+Tags with a MyST equivalent are converted (``highlight``, ``raw``, ``post_url``, ``link``, the common
+theme ``include``\\ s, ``gist``, ``twitter``, ``tabs``); outputs of the site's settings are resolved
+(``site.baseurl``, ``site.url``, ``relative_url``). Anything else stays in the post as literal text,
+visible to the reader, and is reported with its line.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import PurePosixPath
+from typing import Any
+
+from .code import code_block
+from .myst import Page, admonition
+
+_TOKEN = re.compile(r"\{%-?\s*(?P<tag>.*?)\s*-?%\}|\{\{-?\s*(?P<out>.*?)\s*-?\}\}", re.S)
+_PARAM = re.compile(r"""([\w-]+)\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^\s]+)""")
+#: Includes that themes use for callouts, and the admonition each becomes.
+ALERT_INCLUDES = {
+    "alert": "warning",
+    "warning": "warning",
+    "danger": "danger",
+    "important": "important",
+    "note": "note",
+    "info": "note",
+    "notice": "note",
+    "tip": "tip",
+    "callout": "note",
+}
+VIDEO_URLS = {
+    "youtube": "https://www.youtube.com/watch?v={id}",
+    "vimeo": "https://vimeo.com/{id}",
+    "google-drive": "https://drive.google.com/file/d/{id}/view",
+    "bilibili": "https://www.bilibili.com/video/{id}",
+}
+
+
+def params(text: str) -> dict[str, str]:
+    """An include's key="value" parameters."""
+    found = {}
+    for key, value in _PARAM.findall(text):
+        if value[:1] in "\"'":
+            value = value[1:-1]
+        found[key] = value
+    return found
+
+
+def unquote(text: str) -> str | None:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return None
+
+
+class Liquid:
+    """Render one post's Liquid; ``page`` collects what was converted and what was kept."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.variables: dict[str, str] = {}
+
+    @property
+    def report(self):
+        return self.page.report
+
+    def render(self, text: str, first_line: int | None = None) -> str:
+        """Render ``text``; with ``first_line`` (the body's line in the file), findings get exact lines."""
+        out: list[str] = []
+        position = 0
+        while True:
+            match = _TOKEN.search(text, position)
+            if match is None:
+                out.append(text[position:])
+                if first_line is not None:
+                    self.page.at = None
+                return "".join(out)
+            out.append(text[position : match.start()])
+            position = match.end()
+            if first_line is not None:
+                self.page.at = first_line + text.count("\n", 0, match.start())
+            if match.group("out") is not None:
+                out.append(self.output(match, text))
+                continue
+            name, _, rest = match.group("tag").partition(" ")
+            name, rest = name.strip(), rest.strip()
+            block = getattr(self, f"block_{name}", None)
+            if block is not None:
+                closing = re.compile(r"\{%-?\s*end" + name + r"\s*-?%\}")
+                end = closing.search(text, position)
+                if end is None:
+                    self.page.keep(match.group(0), f"'{{% {name} %}}' is never closed: kept as text")
+                    out.append(match.group(0))
+                    continue
+                inner = text[position : end.start()]
+                position = end.end()
+                indent = _indent_before(text, match.start())
+                out.append(block(rest, inner, match.group(0), indent))
+                continue
+            tag = getattr(self, f"tag_{name}", None)
+            result = tag(rest, match.group(0)) if tag else None
+            if result is None:
+                self.page.keep(match.group(0), f"Liquid tag {match.group(0)!r} kept as text")
+                result = match.group(0)
+            out.append(result)
+
+    # -- block tags -------------------------------------------------------------------------------------
+    def block_raw(self, _rest: str, inner: str, _tag: str, _indent: str) -> str:
+        self.report.count("raw blocks kept literal")
+        return inner
+
+    def block_comment(self, _rest: str, inner: str, _tag: str, _indent: str) -> str:
+        self.report.count("Liquid comments")
+        return "<!--" + inner.replace("--", "- -") + "-->"
+
+    def block_capture(self, rest: str, inner: str, _tag: str, _indent: str) -> str:
+        self.variables[rest.split()[0] if rest else ""] = self.render(inner)
+        self.report.count("captures")
+        return ""
+
+    def block_highlight(self, rest: str, inner: str, tag: str, indent: str) -> str:
+        words = rest.split()
+        language = words[0] if words else ""
+        linenos = "linenos" in words
+        marked = re.search(r"""(?:mark_lines|hl_lines)=["']([\d\s,-]+)["']""", rest)
+        emphasize = ",".join(marked.group(1).split()) if marked else ""
+        code = self.render(inner).strip("\n")
+        code = "\n".join(line.removeprefix(indent) for line in code.split("\n"))
+        block, note = code_block(language, code, linenos=linenos, emphasize=emphasize, indent=indent)
+        if note:
+            self.page.keep(tag, note)
+        self.report.count("highlight blocks")
+        return block.removeprefix(indent)
+
+    def block_tabs(self, _rest: str, inner: str, _tag: str, _indent: str) -> str:
+        # jekyll-tabs: each tab becomes a labelled part of the text, in order
+        self.report.count("tab groups")
+        rendered = self.render(inner)
+        return rendered
+
+    def block_tab(self, rest: str, inner: str, _tag: str, _indent: str) -> str:
+        label = rest.split()[-1] if rest.split() else "Tab"
+        self.report.count("tabs")
+        return f"**{label}**\n\n{self.render(inner).strip()}\n"
+
+    # -- simple tags ------------------------------------------------------------------------------------
+    def tag_post_url(self, rest: str, tag: str) -> str | None:
+        name = rest.strip().strip("\"'")
+        target = self.page.posts_by_name.get(PurePosixPath(name).name)
+        if target is None:
+            self.page.keep(tag, f"{tag!r}: no imported post named {name!r}; kept as text")
+            return tag
+        self.report.count("post_url links")
+        return self.page.relative(target)
+
+    def tag_link(self, rest: str, tag: str) -> str | None:
+        path = PurePosixPath(rest.strip().strip("\"'"))
+        target = self.page.posts_by_name.get(path.stem)
+        if target is not None:
+            self.report.count("link tags")
+            return self.page.relative(target)
+        copied = self.page.assets.link_from(self.page.target, "/" + path.as_posix())
+        if copied:
+            self.report.count("link tags")
+            return copied
+        self.page.keep(
+            tag, f"{tag!r}: {path} is neither an imported post nor a file of the site; kept as text"
+        )
+        return tag
+
+    def tag_include(self, rest: str, tag: str) -> str | None:
+        name, _, arguments = rest.partition(" ")
+        stem = PurePosixPath(name).name.split(".")[0].lower()
+        values = params(arguments)
+        if stem in ("figure", "image", "img"):
+            src = values.get("path") or values.get("image_path") or values.get("url") or values.get("src")
+            if not src:
+                return None
+            self.report.count("figure includes")
+            return self.page.image(
+                self.output_value(src) or src,
+                values.get("alt", ""),
+                caption=values.get("caption", ""),
+                title=values.get("title", ""),
+                snippet=tag,
+            )
+        if stem in ALERT_INCLUDES:
+            text = values.get("text") or values.get("content") or values.get("message")
+            if text is None:
+                return None
+            self.report.count("callout includes")
+            return "\n" + admonition(ALERT_INCLUDES[stem], text) + "\n"
+        if stem == "video" or stem in VIDEO_URLS:
+            video_id = values.get("id")
+            provider = values.get("provider", stem if stem in VIDEO_URLS else "youtube")
+            if not video_id or provider not in VIDEO_URLS:
+                return None
+            return self.video(VIDEO_URLS[provider].format(id=video_id), provider)
+        if stem == "gallery":
+            return self.gallery(values, tag)
+        return None
+
+    def video(self, url: str, provider: str) -> str:
+        # a link, not an embedded player: no page of the publication loads anything from another site
+        self.report.count("videos (as links)")
+        return "\n" + admonition("note", f"[Watch the video on {provider.title()}]({url})", "Video") + "\n"
+
+    def gallery(self, values: dict[str, str], tag: str) -> str | None:
+        images = self.page.data.get(values.get("id", "gallery"))
+        if not isinstance(images, list):
+            return None
+        parts = []
+        for item in images:
+            if not isinstance(item, dict) or not (item.get("image_path") or item.get("url")):
+                continue
+            src = str(item.get("image_path") or item.get("url"))
+            link = str(item["url"]) if item.get("url") and item.get("image_path") else ""
+            if link and not re.match(r"https?://", link):
+                link = ""  # a larger copy on the old site: the thumbnail stands for it
+            parts.append(
+                self.page.image(src, str(item.get("alt", "")), title=str(item.get("title", "")), snippet=tag)
+            )
+        self.report.count("galleries")
+        caption = values.get("caption", "")
+        return "\n" + "\n".join(parts) + ("\n\n" + caption if caption else "") + "\n"
+
+    def tag_gist(self, rest: str, _tag: str) -> str:
+        words = rest.split()
+        self.report.count("gists (as links)")
+        gist = words[0].strip("\"'")
+        name = f" ({words[1]})" if len(words) > 1 else ""
+        return f"[View the gist {gist}{name} on GitHub](https://gist.github.com/{gist})"
+
+    def tag_twitter(self, rest: str, _tag: str) -> str | None:
+        url = rest.split()[0].strip("\"'") if rest.split() else ""
+        if not url.startswith("http"):
+            return None
+        self.report.count("tweets (as links)")
+        return f"> [View the post on Twitter/X]({url})"
+
+    def tag_youtube(self, rest: str, _tag: str) -> str | None:
+        video_id = rest.split()[0].strip("\"'") if rest.split() else ""
+        return self.video(VIDEO_URLS["youtube"].format(id=video_id), "youtube") if video_id else None
+
+    # -- outputs ----------------------------------------------------------------------------------------
+    def output(self, match: re.Match[str], text: str) -> str:
+        expression = match.group("out")
+        following = text[match.end() : match.end() + 2]
+        value = self.output_value(expression, following)
+        if value is None:
+            self.page.keep(match.group(0), f"Liquid output {match.group(0)!r} kept as text")
+            return match.group(0)
+        self.report.count("Liquid outputs")
+        return value
+
+    def output_value(self, expression: str, following: str = "/") -> str | None:
+        """The value of a Liquid output, or None when it depends on something only Jekyll knows."""
+        if "{{" in expression:
+            return self.render(expression)
+        parts = [part.strip() for part in _split_filters(expression)]
+        base, filters = parts[0], parts[1:]
+        literal = unquote(base)
+        value: Any
+        if literal is not None:
+            value = literal
+        elif base == "site.baseurl":
+            value = ""  # site paths are resolved against the Jekyll site folder later
+        elif base == "site.url":
+            value = "" if following.startswith(("/", "{{")) else self.page.config.get("url")
+        elif base.startswith("site."):
+            value = self.page.config.get(base[5:])
+        elif base.startswith("page."):
+            value = self.page.data.get(base[5:])
+        elif base in self.variables:
+            value = self.variables[base]
+        else:
+            return None
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            return None
+        value = str(value)
+        for item in filters:
+            name = item.split(":", 1)[0].strip()
+            if name in ("relative_url", "absolute_url", "markdownify", "strip", "escape", "xml_escape"):
+                value = value.strip() if name == "strip" else value
+                continue
+            if name in ("prepend", "append"):
+                argument = unquote(item.split(":", 1)[1]) if ":" in item else None
+                if argument is None:
+                    return None
+                value = argument + value if name == "prepend" else value + argument
+                continue
+            return None
+        return value
+
+
+def _split_filters(expression: str) -> list[str]:
+    try:
+        lexer = shlex.shlex(expression, posix=False, punctuation_chars="|")
+        lexer.whitespace_split = True
+        tokens = list(lexer)
+    except ValueError:
+        return expression.split("|")
+    parts, current = [], []
+    for token in tokens:
+        if token == "|":
+            parts.append(" ".join(current))
+            current = []
+        else:
+            current.append(token)
+    parts.append(" ".join(current))
+    return parts
+
+
+def _indent_before(text: str, index: int) -> str:
+    line_start = text.rfind("\n", 0, index) + 1
+    prefix = text[line_start:index]
+    return prefix if not prefix.strip() else ""
