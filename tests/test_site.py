@@ -215,7 +215,8 @@ def test_the_showcase_demonstrates_the_writing_tools(real_site: Path) -> None:
     assert article.select_one("table#tab-constructs .caption-number").get_text().strip() == "Table 1"
     assert article.select_one('a.reference[href="#fig-demo-earth"]').get_text() == "Figure 1"
     assert article.select_one("aside.margin-note .sidebar-title").get_text() == "A margin note"
-    assert len(article.select("a.footcite")) == 2 and len(article.select('aside.footnote[id^="footcite-"]')) == 2
+    assert len(article.select("a.footcite")) == 2
+    assert len(article.select('aside.footnote[id^="footcite-"]')) == 2
     for code in article.select("code, pre"):
         code.decompose()
     assert "\\" not in article.get_text()  # no LaTeX source left for the reader
