@@ -8,6 +8,11 @@ extensions = [
     "publication.feeds",
     "publication.rebuilds",
     "publication.citations",
+    "publication.drafts",
+    "publication.scholarly",
+    "publication.mathml",
+    "publication.numbering",
+    "publication.margin_notes",
     "myst_parser",
     "ablog",
     "sphinxcontrib.bibtex",
@@ -27,6 +32,7 @@ blog_default_author = "editors"
 blog_timezone = "UTC"
 bibtex_bibfiles = []
 html_theme = "furo"
+html_math_renderer = "mathml"  # as docs/conf.py: imported math must convert without a CDN
 html_baseurl = "https://blog.example.org/"
 # the importer copies images and files into _static/imported/, as it does in docs/
 html_static_path = ["_static"]
