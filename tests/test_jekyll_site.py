@@ -91,7 +91,8 @@ def test_old_addresses_redirect_to_the_new_pages(imported) -> None:
         html / "blog/2019/01/first-steps.html"
     ).is_file()  # the site's permalink: /blog/:year/:month/:title
     assert (html / "first/index.html").is_file()  # redirect_from: /first/
-    assert checked >= 4
+    # tests/roots/jekyll-site alone: first-steps at two old addresses, second-thoughts at one
+    assert checked >= (4 if CORPUS.is_dir() else 3)
 
 
 def test_the_old_feed_address_serves_the_feed(imported) -> None:
