@@ -4,6 +4,7 @@ and the same sources give the same bytes."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -72,8 +73,19 @@ def test_a_good_build_is_published(tmp_path: Path) -> None:
     _, stderr = run.communicate(timeout=120)
     assert run.returncode == 0, stderr
     assert (tmp_path / "html/posts/2019/first.html").is_file()
-    assert not (tmp_path / "html/.publication-unfinished").exists()
     assert not (tmp_path / "html.new").exists() and not (tmp_path / "html.old").exists()
+    # only what readers need: no dotfiles, no sources, nothing that looks like a secret
+    published = [path.relative_to(tmp_path / "html") for path in (tmp_path / "html").rglob("*")]
+    assert [str(p) for p in published if any(part.startswith(".") for part in p.parts)] == []
+    assert not (tmp_path / "html/_sources").exists()
+    sources = (".md", ".rst", ".py", ".pickle", ".doctree", ".yaml", ".yml", ".toml", ".cfg", ".env")
+    assert [str(p) for p in published if p.suffix in sources] == []
+    for path in (tmp_path / "html").rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert not re.search(
+                r"PRIVATE KEY|\bghp_[A-Za-z0-9]{20}|\bAKIA[0-9A-Z]{16}|password\s*=", text
+            ), path
 
 
 def test_a_failed_build_leaves_the_last_good_site_whole(tmp_path: Path) -> None:

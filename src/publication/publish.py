@@ -18,6 +18,9 @@ from sphinx.cmd.build import build_main
 
 #: Written into the staging folder while a build runs; left there only by a build that did not finish.
 UNFINISHED = ".publication-unfinished"
+#: What Sphinx leaves in its output for its own next build, not for readers: its build record (a dotfile
+#: with the configuration's hash) and the folder of page sources, empty with ``html_copy_source = False``.
+NOT_PUBLISHED = (UNFINISHED, ".buildinfo", "_sources")
 
 
 def staging_for(output: Path) -> Path:
@@ -30,7 +33,7 @@ def publish(built: Path, output: Path) -> None:
     previous = output.with_name(output.name + ".old")
     for leftover in (fresh, previous):
         shutil.rmtree(leftover, ignore_errors=True)
-    shutil.copytree(built, fresh, ignore=shutil.ignore_patterns(UNFINISHED))
+    shutil.copytree(built, fresh, ignore=shutil.ignore_patterns(*NOT_PUBLISHED))
     if output.exists():
         output.rename(previous)
     fresh.rename(output)
