@@ -24,6 +24,7 @@ extensions = [
     "publication.frontmatter",
     "publication.ablog_patches",
     "publication.drafts",
+    "publication.sources",
     "publication.theme",
     "publication.feeds",
     "publication.rebuilds",

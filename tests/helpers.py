@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urldefrag, urljoin, urlparse
+from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 from bs4 import BeautifulSoup
 
@@ -39,6 +39,7 @@ def local_target(html: Path, page: Path, href: str, base_url: str | None = None)
         url = urljoin(page.as_uri(), href)
         path = Path(urlparse(url).path)
     _, fragment = urldefrag(href)
+    path = Path(unquote(str(path)))  # a tag like 'שלום' is percent-encoded in links
     if path.is_dir():
         path = path / "index.html"
     return path, fragment

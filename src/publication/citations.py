@@ -11,12 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import pybtex.database
 import pybtex_docutils
 from docutils import nodes
+from pybtex.exceptions import PybtexError
+from pybtex.scanner import PybtexSyntaxError
 from pybtex.style.template import _format_list, join, node
 from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
 from sphinxcontrib.bibtex.plugin import register_plugin
 from sphinxcontrib.bibtex.style.referencing import (
     BaseReferenceStyle,
@@ -27,6 +33,8 @@ from sphinxcontrib.bibtex.style.referencing import (
 from sphinxcontrib.bibtex.style.template import BaseReferenceText, FootReferenceInfo, year
 
 STYLE_NAME = "foot_author_year"
+
+logger = logging.getLogger(__name__)
 
 
 class FootLinkText(BaseReferenceText[FootReferenceInfo]):
@@ -106,6 +114,50 @@ class FootAuthorYearReferenceStyle(GroupReferenceStyle):
         super().__post_init__()
 
 
+def check_bibliography_files(app: Sphinx, config: Config) -> None:
+    """Name the file and line of a broken ``refs.bib``, and build on without it.
+
+    sphinxcontrib-bibtex parses the files when the builder starts and, on a syntax error, stops the build with
+    an "Extension error" and a traceback that names neither the file nor what to do. Here the error is a
+    warning at its file and line, the broken file is replaced by an empty one, and the build goes on to
+    report every citation that the missing entries leave unresolved: every problem in one run.
+    """
+    files = []
+    for name in config.bibtex_bibfiles:
+        path = Path(app.srcdir, name).resolve()
+        problem = bibliography_problem(path)
+        if problem is None:
+            files.append(name)
+            continue
+        line, message = problem
+        # a "file:line" text: at config-inited there is no environment to resolve a (docname, line) location
+        location = f"{path}:{line}" if line else str(path)
+        logger.warning(message, location=location, type="publication", subtype="bibtex")
+        stand_in = Path(app.doctreedir) / "publication-unreadable.bib"
+        stand_in.parent.mkdir(parents=True, exist_ok=True)
+        stand_in.write_text("", encoding="utf-8")
+        files.append(str(stand_in))
+    config.bibtex_bibfiles = files
+
+
+def bibliography_problem(path: Path) -> tuple[int | None, str] | None:
+    """(line, message) for a BibTeX file that cannot be read, or None."""
+    if not path.is_file():
+        return None, f"bibtex_bibfiles: there is no file {path}"
+    try:
+        pybtex.database.parse_file(str(path), bib_format="bibtex")
+    except PybtexSyntaxError as error:
+        return error.lineno, (
+            f"{error}: check the entry that ends here (a missing closing brace, comma or quote); "
+            "its entries are left out of this build"
+        )
+    except (PybtexError, UnicodeDecodeError) as error:
+        return None, f"cannot read this BibTeX file: {error}"
+    return None
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    # before sphinxcontrib-bibtex reads the files (builder-inited)
+    app.connect("config-inited", check_bibliography_files)
     register_plugin("sphinxcontrib.bibtex.style.referencing", STYLE_NAME, FootAuthorYearReferenceStyle)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

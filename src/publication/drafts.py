@@ -24,13 +24,13 @@ logger = logging.getLogger(__name__)
 
 
 def publication_date(text: str, timezone: dt.tzinfo) -> dt.datetime | bool | None:
-    """The post's date; None if it has none (a draft); False if its front matter cannot be read.
+    """The post's date; None if it has none (a draft); False if the post is empty or its front matter broken.
 
-    A post whose front matter is broken is built anyway, so that the build reports what is wrong with it.
+    Such a post is built anyway, so that the build reports what is wrong with it.
     """
     front = read_front_matter(text)
-    if front.problems:
-        return False
+    if front.problems or not text.strip():
+        return False  # publication.sources reports an empty post
     if "date" not in front.values:
         return None
     try:

@@ -36,7 +36,7 @@ ABLOG_CONFLICTS = ("image",)
 #: Keys that hold a date and time.
 DATE_KEYS = ("date", "updated")
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.DOTALL | re.MULTILINE)
+FRONT_MATTER_BLOCK = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.DOTALL | re.MULTILINE)
 
 
 @dataclass
@@ -59,7 +59,7 @@ class FrontMatter:
 def read_front_matter(text: str) -> FrontMatter:
     """Parse the YAML block at the top of a Markdown file, keeping each key's line number."""
     found = FrontMatter()
-    match = _FRONT_MATTER.match(text)
+    match = FRONT_MATTER_BLOCK.match(text)
     if not match:
         return found
     block = match.group(1)
@@ -199,6 +199,8 @@ class NormaliseFrontMatter(SphinxTransform):
                 problem.message, location=(docname, problem.line), type="publication", subtype="post"
             )
         self.env.metadata[docname]["publication"] = normal
+        if "title" in normal:
+            self.keep_title_as_written(normal["title"])
         docinfo = next(iter(self.document.findall(nodes.docinfo)), None)
         if docinfo is None:
             return
@@ -212,6 +214,17 @@ class NormaliseFrontMatter(SphinxTransform):
                 _set_field_text(element, ", ".join(normal[key]))
             elif key in ABLOG_CONFLICTS:
                 docinfo.remove(element)  # kept in env.metadata; ablog would misread it
+
+    def keep_title_as_written(self, title: str) -> None:
+        """Show the front matter's title as the text it is.
+
+        MyST turns it into a Markdown heading (``# {title}``), so ``<angle>`` would become an HTML tag and
+        vanish, and ``*`` or ``_`` emphasis; a Jekyll title is plain text, and so is this one.
+        """
+        heading = next(iter(self.document.findall(nodes.title)), None)
+        if heading is not None:
+            heading.children = []
+            heading += nodes.Text(title)
 
 
 def metadata_of(env: Any, docname: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ extensions = [
     "publication.frontmatter",
     "publication.ablog_patches",
     "publication.drafts",
+    "publication.sources",
     "publication.theme",
     "publication.feeds",
     "publication.rebuilds",

@@ -9,6 +9,7 @@ extensions = [
     "publication.rebuilds",
     "publication.citations",
     "publication.drafts",
+    "publication.sources",
     "publication.scholarly",
     "publication.mathml",
     "publication.numbering",
