@@ -34,6 +34,7 @@ extensions = [
     "publication.mathml",
     "publication.margin_notes",
     "publication.numbering",
+    "publication.linkcheck_cache",
     "publication.popovers",
     "publication.comments",
     # third-party
@@ -155,4 +156,8 @@ linkcheck_timeout = 15
 linkcheck_retries = 2
 linkcheck_rate_limit_timeout = 60
 linkcheck_report_timeouts_as_broken = True
+linkcheck_cache_max_age = (
+    24 * 60 * 60
+)  # publication.linkcheck_cache: links that worked today are not asked again
+linkcheck_workers = 5  # fewer requests at once to any one host
 linkcheck_anchors = False  # YouTube and arXiv build their pages with scripts

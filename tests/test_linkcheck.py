@@ -133,7 +133,7 @@ def linkcheck(
     tmp_path: Path, server: LinkServer, *extra: str, paths: tuple[str, ...] | None = None
 ) -> Linkcheck:
     """Build a copy of the test root with `nox -s linkcheck`'s arguments; paths keeps only those links."""
-    source = shutil.copytree(LINKCHECK_ROOT, tmp_path / "src")
+    source = shutil.copytree(LINKCHECK_ROOT, tmp_path / "src", dirs_exist_ok=True)  # again: same output
     page = (LINKCHECK_ROOT / "page.md").read_text(encoding="utf-8")
     if paths is not None:
         links = re.compile(rf"^.*<{re.escape(PLACEHOLDER)}(/\w+)>$")
@@ -290,3 +290,56 @@ def test_timeouts_are_reported_as_the_setting_says(
     assert run.records["/hang"]["status"] == ("broken" if as_broken else "timeout")
     assert f"page.md:{run.line('/hang')}: [{'broken' if as_broken else 'timeout'}]" in run.report
     assert run.result.returncode == 1  # a timeout fails the build either way
+
+
+# -- The cache and the table (publication.linkcheck_cache) ---------------------------------------------------
+
+
+def test_a_second_run_within_a_day_asks_only_new_and_failed_links(tmp_path: Path, server: LinkServer) -> None:
+    paths = ("/ok", "/moved", "/missing")
+    first = linkcheck(tmp_path, server, paths=paths)
+    asked = {path: len(server.hits(path)) for path in paths}
+    second = linkcheck(tmp_path, server, paths=paths)
+    assert len(server.hits("/ok")) == asked["/ok"]  # worked an instant ago: not asked again
+    assert len(server.hits("/moved")) == asked["/moved"]
+    assert len(server.hits("/missing")) == 2 * asked["/missing"]  # failed: asked again
+    assert {p: r["status"] for p, r in second.records.items()} == {
+        "/ok": "ignored",
+        "/moved": "ignored",
+        "/missing": "broken",
+    }
+    assert second.result.returncode == first.result.returncode == 1
+    cache = json.loads((tmp_path / "linkcheck/cache.json").read_text(encoding="utf-8"))
+    assert {uri.removeprefix(server.url): r["status"] for uri, r in cache.items()} == {
+        "/ok": "working",
+        "/moved": "redirected",
+        "/missing": "broken",
+    }
+
+
+def test_links_checked_more_than_a_day_ago_are_asked_again(tmp_path: Path, server: LinkServer) -> None:
+    linkcheck(tmp_path, server, paths=("/ok",))
+    cache_file = tmp_path / "linkcheck/cache.json"
+    cache = json.loads(cache_file.read_text(encoding="utf-8"))
+    for record in cache.values():
+        record["checked"] = "2000-01-01T00:00:00+00:00"
+    cache_file.write_text(json.dumps(cache), encoding="utf-8")
+    run = linkcheck(tmp_path, server, paths=("/ok",))
+    assert run.records["/ok"]["status"] == "working"
+    assert server.hits("/ok") == ["HEAD", "HEAD"]
+
+
+def test_the_run_ends_with_a_table_of_broken_and_redirected_links(tmp_path: Path, server: LinkServer) -> None:
+    run = linkcheck(tmp_path, server, paths=("/ok", "/moved", "/missing"))
+    table = run.result.stdout[run.result.stdout.index("status  ") :].splitlines()
+    assert table[0].split() == ["status", "where", "link", "details"]
+    rows = [line.split(maxsplit=3) for line in table[1:3]]
+    assert [row[:3] for row in rows] == [
+        ["broken", f"page.md:{run.line('/missing')}", f"{server.url}/missing"],
+        ["redirected", f"page.md:{run.line('/moved')}", f"{server.url}/moved"],
+    ]
+    assert rows[0][3].startswith("404 Client Error") and rows[1][3] == f"{server.url}/ok"  # where it went
+    assert not any(line.split()[2:3] == [f"{server.url}/ok"] for line in table[1:])  # working: not listed
+    # the next run skips the redirect but still lists it, from the cache
+    again = linkcheck(tmp_path, server, paths=("/ok", "/moved", "/missing"))
+    assert f"redirected  page.md:{run.line('/moved')}" in again.result.stdout

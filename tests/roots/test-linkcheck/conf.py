@@ -4,7 +4,7 @@ import runpy
 from pathlib import Path
 
 project = "Test Linkcheck"
-extensions = ["myst_parser"]
+extensions = ["myst_parser", "publication.linkcheck_cache"]  # as docs/conf.py
 exclude_patterns = ["_build"]
 nitpicky = True
 
