@@ -96,6 +96,15 @@ def import_jekyll(session: nox.Session) -> None:
     session.run("publication-import-jekyll", *(session.posargs or ["--help"]))
 
 
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Time builds of a synthetic blog (full, no change, one edit, new post): nox -s bench -- --posts 1000."""
+    install(session)
+    session.run(
+        "python", "-m", "publication.bench", "--docs", str(DOCS), *(session.posargs or ["--posts", "100"])
+    )
+
+
 @nox.session(venv_backend="none")
 def clean(session: nox.Session) -> None:
     """Remove the built site."""

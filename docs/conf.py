@@ -42,7 +42,6 @@ extensions = [
     "ablog",
     "sphinxcontrib.bibtex",
     "sphinxext.opengraph",
-    "sphinx_sitemap",
     "notfound.extension",
     "sphinx_copybutton",
 ]
@@ -127,8 +126,7 @@ ogp_enable_meta_description = False  # publication.theme writes each page's desc
 ogp_social_cards = {"enable": False}  # posts bring their own image; cards would need matplotlib
 
 # -- Sitemap and 404 page ------------------------------------------------------
-# https://sphinx-sitemap.readthedocs.io/en/latest/advanced-configuration.html
-sitemap_url_scheme = "{link}"  # html_baseurl already holds the language and version
+# publication.crawlers (sitemap.xml, robots.txt)
 sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 # https://sphinx-notfound-page.readthedocs.io/en/latest/configuration.html
 notfound_urls_prefix = urlsplit(html_baseurl).path  # 404 page links work at any depth

@@ -18,11 +18,30 @@ A post added after the first build.
 
 
 def outputs(html: Path) -> dict[str, bytes]:
+    """Every file a reader or feed reader gets (Sphinx's own .buildinfo aside)."""
     return {
         str(path.relative_to(html)): path.read_bytes()
         for path in html.rglob("*")
-        if path.suffix in (".html", ".xml") and "_static" not in path.parts
+        if path.is_file() and path.name != ".buildinfo"
     }
+
+
+def times(html: Path) -> dict[str, int]:
+    return {
+        str(path.relative_to(html)): path.stat().st_mtime_ns for path in html.rglob("*") if path.is_file()
+    }
+
+
+def written_since(html: Path, before: dict[str, int]) -> set[str]:
+    now = times(html)
+    return {name for name, moment in now.items() if before.get(name) != moment}
+
+
+def assert_same_as_clean_build(site: Path, incremental: Path, clean: Path) -> None:
+    assert sphinx_build(site, clean).returncode == 0
+    built, expected = outputs(incremental / "html"), outputs(clean / "html")
+    assert sorted(built) == sorted(expected)
+    assert [name for name in expected if built[name] != expected[name]] == []
 
 
 def test_adding_and_editing_posts_then_rebuilding_matches_a_clean_build(tmp_path: Path) -> None:
@@ -37,11 +56,58 @@ def test_adding_and_editing_posts_then_rebuilding_matches_a_clean_build(tmp_path
     result = sphinx_build(site, incremental)  # no -E: Sphinx reads only what changed
     assert result.returncode == 0, result.stderr
 
-    clean = tmp_path / "clean"
-    assert sphinx_build(site, clean).returncode == 0
-    built, expected = outputs(incremental / "html"), outputs(clean / "html")
-    assert sorted(built) == sorted(expected)
-    stale = [name for name in expected if built[name] != expected[name]]
-    assert stale == []
+    assert_same_as_clean_build(site, incremental, tmp_path / "clean")
     home = (incremental / "html/index.html").read_text(encoding="utf-8")
     assert "Fourth post" in home and "Second post, revised" in home
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing(tmp_path: Path) -> None:
+    site = copy_site(ROOTS / "test-blog", tmp_path / "src")
+    assert sphinx_build(site, tmp_path / "out").returncode == 0
+    before = times(tmp_path / "out/html")
+    assert sphinx_build(site, tmp_path / "out").returncode == 0
+    # ablog would render every archive page again, and feeds and the sitemap were written every time
+    assert written_since(tmp_path / "out/html", before) == set()
+
+
+def test_editing_a_posts_text_rewrites_only_what_shows_it(tmp_path: Path) -> None:
+    site = copy_site(ROOTS / "test-blog", tmp_path / "src")
+    out = tmp_path / "out"
+    assert sphinx_build(site, out).returncode == 0
+    before = times(out / "html")
+    third = site / "posts/2021/third.md"
+    third.write_text(third.read_text(encoding="utf-8") + "\nA sentence added later.\n", encoding="utf-8")
+    assert sphinx_build(site, out).returncode == 0
+    written = written_since(out / "html", before)
+    # the post, the search index, and what lists its excerpt: home page, archives, feeds
+    assert "posts/2021/third.html" in written and "searchindex.js" in written
+    assert "posts/2019/first.html" not in written and "about.html" not in written
+    assert "blog/tag/beta.html" not in written  # third is not tagged beta
+    assert_same_as_clean_build(site, out, tmp_path / "clean")
+
+
+def test_a_removed_post_and_its_lone_tag_leave_the_site(tmp_path: Path) -> None:
+    site = copy_site(ROOTS / "test-blog", tmp_path / "src")
+    out = tmp_path / "out"
+    second = site / "posts/2020/second.md"
+    second.write_text(second.read_text(encoding="utf-8").replace("tags: beta", "tags: [beta, lonely]"))
+    assert sphinx_build(site, out).returncode == 0
+    assert (out / "html/posts/2020/second.html").is_file() and (out / "html/blog/tag/lonely.html").is_file()
+    second.unlink()
+    assert sphinx_build(site, out).returncode == 0
+    for gone in ("posts/2020/second.html", "posts/2020/second.bib", "blog/tag/lonely.html"):
+        assert not (out / "html" / gone).exists(), gone
+    assert "second.html" not in (out / "html/sitemap.xml").read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path / "clean")
+
+
+def test_a_post_turned_back_into_a_draft_is_unpublished(tmp_path: Path) -> None:
+    site = copy_site(ROOTS / "test-blog", tmp_path / "src")
+    out = tmp_path / "out"
+    assert sphinx_build(site, out).returncode == 0
+    third = site / "posts/2021/third.md"
+    third.write_text(third.read_text(encoding="utf-8").replace("date: 2021-06-15\n", ""), encoding="utf-8")
+    assert sphinx_build(site, out).returncode == 0
+    assert not (out / "html/posts/2021/third.html").exists()
+    assert "Third post" not in (out / "html/blog/atom.xml").read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path / "clean")

@@ -16,6 +16,10 @@ Each patch answers a measured problem of ablog 0.11.13 (see the test named besid
 * ablog fills its post registry lazily, from whichever of its own handlers runs first after reading; a
   handler of ours that runs before them would see no posts. :func:`blog_of` fills it when it is empty.
   -> ``tests/test_scholarly.py::test_sitemap_lists_published_pages_only``
+* ablog does not say it is safe for parallel reading, so ``-j`` falls back to one process with a warning
+  that ``-W`` turns into a failure. What it keeps while reading is ``env.ablog_posts`` (by document) and
+  labels in the standard domain (which Sphinx merges itself); merging ``ablog_posts`` in ``env-merge-info``
+  makes it safe, as sunpy/ablog PR #330 proposes. -> ``tests/test_parallel.py``
 """
 
 from __future__ import annotations
@@ -61,7 +65,7 @@ def published_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], 
             yield pagename, context, template
 
 
-def _replace_listener(app: Sphinx, event: str, old: Any, new: Any) -> None:
+def replace_listener(app: Sphinx, event: str, old: Any, new: Any) -> None:
     for listener in list(app.events.listeners[event]):
         if listener.handler is old:
             app.disconnect(listener.id)
@@ -72,13 +76,24 @@ def _replace_listener(app: Sphinx, event: str, old: Any, new: Any) -> None:
     )
 
 
+def merge_posts(app: Sphinx, env: Any, docnames: set[str], other: Any) -> None:
+    """Take the posts a parallel reader found into the main environment."""
+    found = getattr(other, "ablog_posts", {})
+    posts = env.__dict__.setdefault("ablog_posts", {})
+    for docname in docnames:
+        if docname in found:
+            posts[docname] = found[docname]
+
+
 def keep_ablog_templates_out(app: Sphinx, config: Config) -> None:
     config.skip_injecting_base_ablog_templates = True
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("ablog")
+    app.extensions["ablog"].parallel_read_safe = True  # with merge_posts below
+    app.connect("env-merge-info", merge_posts)
     use_aware_dates()
     app.connect("config-inited", keep_ablog_templates_out, priority=100)
-    _replace_listener(app, "html-collect-pages", ablog.post.generate_archive_pages, published_archive_pages)
+    replace_listener(app, "html-collect-pages", ablog.post.generate_archive_pages, published_archive_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

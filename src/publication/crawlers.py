@@ -1,45 +1,89 @@
-"""What search engines read: ``robots.txt`` pointing at the sitemap, and a sitemap without drafts.
+"""What search engines read: ``sitemap.xml`` of the published pages, and ``robots.txt`` pointing at it.
 
-sphinx-sitemap writes ``sitemap.xml`` from every page Sphinx writes; a draft post is written too (so its
-author can preview it) but is not published, so it is excluded here once the posts are known.
+The sitemap lists every page in the output folder when the build ends, in address order, each post with its
+last change (``updated``, else its date) as ``lastmod``. sphinx-sitemap lists only the pages written by the
+current build, so an incremental build (one edited post) would publish a sitemap of a handful of pages; and
+it lists them in the order they finish writing, which differs between parallel builds. Pages are left out by
+``sitemap_excludes`` (shell patterns, as sphinx-sitemap's), and drafts shown by a preview always are.
 """
 
 from __future__ import annotations
 
+import fnmatch
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
+from xml.etree import ElementTree
 
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 
 from publication.ablog_patches import blog_of
+from publication.files import write_if_changed
+from publication.frontmatter import metadata_of
+
+SITEMAP = "sitemap.xml"
+NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+#: Output folders that hold no pages.
+NOT_PAGES = ("_static", "_images", "_sources", "_downloads")
 
 
-def exclude_drafts(app: Sphinx, env: Any) -> list[str]:
-    """Keep draft and future posts out of the sitemap (their names are known only after reading)."""
-    if isinstance(app.builder, StandaloneHTMLBuilder) and hasattr(app.config, "sitemap_excludes"):
-        blog = blog_of(app)
-        drafts = [app.builder.get_target_uri(post.docname) for post in blog.drafts]
-        app.config.sitemap_excludes = [*app.config.sitemap_excludes, *drafts]
-    return []
+def published_pages(app: Sphinx) -> list[str]:
+    """The pages of the output folder, as paths relative to it, that belong in the sitemap."""
+    outdir = Path(app.builder.outdir)
+    drafts = {app.builder.get_target_uri(post.docname) for post in blog_of(app).drafts}
+    pages = []
+    for page in outdir.rglob("*.html"):
+        name = page.relative_to(outdir).as_posix()
+        if name.split("/", 1)[0] in NOT_PAGES or name in drafts:
+            continue
+        if any(fnmatch.fnmatch(name, pattern) for pattern in app.config.sitemap_excludes):
+            continue
+        if _is_redirect(page):
+            continue
+        pages.append(name)
+    return sorted(pages)
+
+
+def _is_redirect(page: Path) -> bool:
+    # ablog's redirect pages (old addresses) are not pages of their own
+    with page.open(encoding="utf-8", errors="replace") as text:
+        return 'http-equiv="refresh"' in text.read(2048)
+
+
+def sitemap_xml(app: Sphinx, pages: list[str]) -> bytes:
+    modified = {}
+    for post in blog_of(app).posts:
+        moment = metadata_of(app.env, post.docname).get("updated") or post.date
+        modified[app.builder.get_target_uri(post.docname)] = moment.isoformat()
+    ElementTree.register_namespace("", NAMESPACE)
+    root = ElementTree.Element(f"{{{NAMESPACE}}}urlset")
+    for page in pages:
+        url = ElementTree.SubElement(root, f"{{{NAMESPACE}}}url")
+        ElementTree.SubElement(url, f"{{{NAMESPACE}}}loc").text = urljoin(app.config.html_baseurl, page)
+        if page in modified:
+            ElementTree.SubElement(url, f"{{{NAMESPACE}}}lastmod").text = modified[page]
+    ElementTree.indent(root)
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 def robots_txt(sitemap_url: str) -> str:
     return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n"
 
 
-def write_robots_txt(app: Sphinx, exception: Exception | None) -> None:
+def write_sitemap_and_robots(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not isinstance(app.builder, StandaloneHTMLBuilder):
         return
-    if not app.config.html_baseurl or not hasattr(app.config, "sitemap_filename"):
-        return
-    sitemap = urljoin(app.config.html_baseurl, app.config.sitemap_filename)
-    (Path(app.builder.outdir) / "robots.txt").write_text(robots_txt(sitemap), encoding="utf-8")
+    if not app.config.html_baseurl:
+        return  # publication.feeds already warns: nothing absolute can be written
+    outdir = Path(app.builder.outdir)
+    write_if_changed(outdir / SITEMAP, sitemap_xml(app, published_pages(app)))
+    robots = robots_txt(urljoin(app.config.html_baseurl, SITEMAP))
+    write_if_changed(outdir / "robots.txt", robots.encode("utf-8"))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("sphinx_sitemap")
-    app.connect("env-updated", exclude_drafts)
-    app.connect("build-finished", write_robots_txt)
+    app.add_config_value("sitemap_excludes", [], "", types=[list, tuple])
+    # after the other build-finished writers, and after stale pages are removed (publication.rebuilds)
+    app.connect("build-finished", write_sitemap_and_robots, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -27,6 +27,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
 from publication.ablog_patches import blog_of, publication_cutoff
+from publication.files import write_if_changed
 from publication.frontmatter import metadata_of
 from publication.scholarly import CITE_SECTION
 from publication.theme import shorten
@@ -143,20 +144,50 @@ def updated_of(app: Sphinx, post: Any) -> dt.datetime:
     return metadata_of(app.env, post.docname).get("updated") or post.update or post.date
 
 
-def entries_of(app: Sphinx, feed: Feed) -> list[Entry]:
+class EntryCache:
+    """Each post's feed content, parsed once from its page and kept until the page is written again.
+
+    A post appears in the blog's feed and in those of each of its tags and categories; its page is parsed
+    once per build at most, and not at all when it has not changed since the last build (the cache lives in
+    the doctree folder, keyed by the page's size and modification time).
+    """
+
+    FILE = "publication-feed-entries.json"
+
+    def __init__(self, app: Sphinx) -> None:
+        self.app = app
+        self.path = Path(app.doctreedir) / self.FILE
+        try:
+            self.stored: dict[str, list[Any]] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.stored = {}
+        self.used: dict[str, list[Any]] = {}
+
+    def content(self, post: Any) -> tuple[str, str]:
+        page = Path(self.app.builder.outdir) / self.app.builder.get_target_uri(post.docname)
+        stat = page.stat()
+        key = f"{stat.st_size}:{stat.st_mtime_ns}"
+        cached = self.used.get(post.docname) or self.stored.get(post.docname)
+        if cached is None or cached[0] != key:
+            url = post_url(self.app, post)
+            cached = [key, *entry_content(page.read_text(encoding="utf-8"), url)]
+        self.used[post.docname] = cached
+        return cached[1], cached[2]
+
+    def save(self) -> None:
+        self.path.write_text(json.dumps(self.used, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
+def entries_of(app: Sphinx, feed: Feed, cache: EntryCache) -> list[Entry]:
     """The feed's posts, newest first, from their pages in the output folder."""
-    builder = app.builder
-    outdir = Path(builder.outdir)
     posts = sorted(feed.posts, key=lambda post: (post.date, post.docname), reverse=True)
     if app.config.blog_feed_length:
         posts = posts[: app.config.blog_feed_length]
     entries = []
     for post in posts:
-        url = post_url(app, post)
-        page = outdir / builder.get_target_uri(post.docname)
-        content, first_paragraph = entry_content(page.read_text(encoding="utf-8"), url)
+        content, first_paragraph = cache.content(post)
         summary = shorten(metadata_of(app.env, post.docname).get("description") or first_paragraph)
-        entries.append(Entry(post, url, content, summary, updated_of(app, post)))
+        entries.append(Entry(post, post_url(app, post), content, summary, updated_of(app, post)))
     return entries
 
 
@@ -241,17 +272,40 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         )
         return
     outdir = Path(app.builder.outdir)
-    for feed in all_feeds(app):
-        entries = entries_of(app, feed)
+    cache = EntryCache(app)
+    feeds = all_feeds(app)
+    remove_vanished_feeds(app, {feed.folder for feed in feeds})
+    for feed in feeds:
+        entries = entries_of(app, feed, cache)
         generator = build_feed(app, feed, entries)
         (outdir / feed.folder).mkdir(parents=True, exist_ok=True)
         atom = generator.atom_str(pretty=True)
-        (outdir / feed.atom).write_bytes(atom)
-        (outdir / feed.rss).write_bytes(generator.rss_str(pretty=True))
-        document = json.dumps(json_feed(app, feed, entries), ensure_ascii=False, indent=1)
-        (outdir / feed.json).write_text(document + "\n", encoding="utf-8")
+        write_if_changed(outdir / feed.atom, atom)
+        write_if_changed(outdir / feed.rss, generator.rss_str(pretty=True))
+        document = json.dumps(json_feed(app, feed, entries), ensure_ascii=False, indent=1) + "\n"
+        write_if_changed(outdir / feed.json, document.encode("utf-8"))
         if feed.folder == app.config.blog_path:
-            (outdir / LEGACY_FEED).write_bytes(atom)
+            write_if_changed(outdir / LEGACY_FEED, atom)
+    cache.save()
+
+
+def remove_vanished_feeds(app: Sphinx, folders: set[str]) -> None:
+    """Delete the feeds of tags and categories that no published post carries any more.
+
+    Their subscribers get a 404, as from a Jekyll site that dropped the tag, rather than a feed that stays
+    frozen forever. The folders of the last build's feeds are kept in the doctree folder.
+    """
+    store = Path(app.doctreedir) / "publication-feeds.json"
+    try:
+        previous = set(json.loads(store.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        previous = set()
+    outdir = Path(app.builder.outdir)
+    for folder in previous - folders:
+        gone = Feed("", folder)
+        for name in (gone.atom, gone.rss, gone.json):
+            (outdir / name).unlink(missing_ok=True)
+    store.write_text(json.dumps(sorted(folders)), encoding="utf-8")
 
 
 def _urls(app: Sphinx, feed: Feed) -> dict[str, str]:

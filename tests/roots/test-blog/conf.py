@@ -20,7 +20,6 @@ extensions = [
     "ablog",
     "sphinxcontrib.bibtex",
     "sphinxext.opengraph",
-    "sphinx_sitemap",
     "notfound.extension",
     "sphinx_copybutton",
 ]
@@ -34,7 +33,6 @@ html_math_renderer = "mathml"
 ogp_site_url = "https://blog.example.org/"
 ogp_enable_meta_description = False
 ogp_social_cards = {"enable": False}
-sitemap_url_scheme = "{link}"
 sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 notfound_urls_prefix = "/"
 publication_organization_authors = []

@@ -1,0 +1,42 @@
+"""`-j` builds: ablog made safe for parallel reading; a parallel build gives the serial build's bytes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import DOCS, sphinx_build
+from publication.bench import make_site
+
+
+def snapshot(html: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(html)): p.read_bytes() for p in sorted(html.rglob("*")) if p.is_file()}
+
+
+def test_a_parallel_build_is_strict_clean_and_identical_to_a_serial_one(tmp_path: Path) -> None:
+    # more than five documents, or Sphinx reads them in one process anyway
+    source = make_site(DOCS, tmp_path / "site", posts=12)
+    parallel = sphinx_build(source, tmp_path / "parallel", "-j", "2")
+    assert parallel.returncode == 0, parallel.stderr
+    assert "WARNING" not in parallel.stderr  # ablog no longer warns that it is not parallel safe
+    serial = sphinx_build(source, tmp_path / "serial")
+    assert serial.returncode == 0, serial.stderr
+    one, two = snapshot(tmp_path / "parallel/html"), snapshot(tmp_path / "serial/html")
+    assert one.keys() == two.keys()
+    assert [name for name in one if one[name] != two[name]] == []
+    assert len([name for name in one if name.startswith("posts/") and name.endswith(".html")]) == 13
+
+
+def test_the_benchmark_builds_and_reports_every_kind_of_build(tmp_path: Path) -> None:
+    """The benchmark is the record of speed; here only that it runs and reports, never how fast."""
+    from publication.bench import main
+
+    result = tmp_path / "bench.json"
+    assert main(["--posts", "6", "--docs", str(DOCS), "--json", str(result)]) == 0
+    [summary] = json.loads(result.read_text(encoding="utf-8"))
+    assert summary["posts"] == 6
+    for kind in ("full", "no change", "one-post edit", "new post"):
+        assert summary[kind]["exit_code"] == 0, kind
+        assert summary[kind]["peak_mib"] > 0
+    assert summary["full"]["pages_written"] > summary["no change"]["pages_written"]
+    assert summary["no change"]["pages_written"] == 0
