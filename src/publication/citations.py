@@ -9,12 +9,15 @@ footnote references. This style, ``foot_author_year``, writes "(Hochreiter and S
 
 from __future__ import annotations
 
+import functools
+import importlib.metadata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pybtex.database
+import pybtex.plugin
 import pybtex_docutils
 from docutils import nodes
 from pybtex.exceptions import PybtexError
@@ -156,7 +159,24 @@ def bibliography_problem(path: Path) -> tuple[int | None, str] | None:
     return None
 
 
+@functools.cache
+def _installed_entry_points(group: str, name: str) -> tuple[Any, ...]:
+    return tuple(importlib.metadata.entry_points(group=group, name=name))
+
+
+def cache_pybtex_plugin_lookups() -> None:
+    """Look up each pybtex plugin among the installed packages once, not once per citation.
+
+    sphinxcontrib-bibtex finds its formatting style for every ``{footcite}``, and pybtex's ``find_plugin``
+    asks ``importlib.metadata`` for the entry points each time, which scans every installed package: a third
+    of a 100-post build's time. Installed entry points do not change while Sphinx runs; plugins registered
+    at run time (``register_plugin``, as above) are still looked up first, by pybtex itself.
+    """
+    pybtex.plugin.entry_points = lambda group, name: _installed_entry_points(group, name)  # type: ignore[assignment]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    cache_pybtex_plugin_lookups()
     # before sphinxcontrib-bibtex reads the files (builder-inited)
     app.connect("config-inited", check_bibliography_files)
     register_plugin("sphinxcontrib.bibtex.style.referencing", STYLE_NAME, FootAuthorYearReferenceStyle)

@@ -119,7 +119,10 @@ def entry_content(page_html: str, page_url: str) -> tuple[str, str]:
 
     The title, the byline and the permalink markers are page furniture, not content.
     """
-    soup = BeautifulSoup(page_html, "html.parser")
+    # parse only the article: the rest of the page (head, sidebars, footer) is most of its bytes
+    start, end = page_html.find("<article"), page_html.rfind("</article>")
+    article_html = page_html[start : end + len("</article>")] if 0 <= start < end else page_html
+    soup = BeautifulSoup(article_html, "lxml")  # several times faster than "html.parser" on long posts
     article = soup.find("article", id="furo-main-content")
     if article is None:
         raise ValueError("no <article id='furo-main-content'> in the page")
