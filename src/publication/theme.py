@@ -170,6 +170,14 @@ def excerpt_text(env: Any, post: Any) -> str:
     return shorten(meta.get("description") or text)
 
 
+def post_image(env: Any, post: Any, pathto: Any) -> dict[str, str] | None:
+    """A post's front-matter image for a listing on this page: its relative ``src`` and its ``alt``."""
+    meta = metadata_of(env, post.docname)
+    if not meta.get("image"):
+        return None
+    return {"src": pathto(meta["image"], 1), "alt": meta.get("image_alt", "")}
+
+
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Give every page a description, and posts their previous/next post in furo's footer."""
     blog = blog_of(app)
@@ -194,6 +202,8 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
         description = plain_description(doctree) or f"{title} – {app.config.project}"
     context["page_description"] = description
     context["excerpt_text"] = lambda post: excerpt_text(app.env, post)
+    context["post_image"] = lambda post: post_image(app.env, post, context["pathto"])
+    context["publication_home_posts"] = app.config.publication_home_posts
     context["metatags"] = context.get("metatags", "") + (
         f'\n    <meta name="description" content="{html.escape(shorten(description))}">'
     )
@@ -222,6 +232,8 @@ def add_templates(app: Sphinx, config: Config) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("publication.ablog_patches")
     app.setup_extension("publication.reading_time")
+    # the home page stays short: the newest few posts as cards, then a link to all of them
+    app.add_config_value("publication_home_posts", 7, "html", types=[int])
     app.connect("config-inited", add_templates)
     app.connect("doctree-resolved", add_byline)
     # after ablog's own handler (priority 500) has turned postlist nodes into lists with excerpts
