@@ -84,3 +84,48 @@ def test_with_many_posts_the_home_page_shows_the_newest_few_then_all_posts(tmp_p
     assert more.get_text(strip=True) == "All posts →"
     everything = soup(tmp_path / "html" / more["href"]).select(".post-list-title")
     assert [h.get_text(strip=True) for h in everything] == ["Third post", "Second post", "First post"]
+
+
+# -- post page -----------------------------------------------------------------------------------------
+
+
+def test_a_post_opens_with_title_standfirst_byline_and_header_image(real_site: Path) -> None:
+    section = soup(real_site / ARTICLE).select_one("article[role=main] > section")
+    opening = section.find_all(recursive=False)[:4]
+    assert [(child.name, child.get("class")) for child in opening] == [
+        ("h1", None),
+        ("p", ["post-standfirst"]),
+        ("div", ["post-byline"]),
+        ("figure", ["post-header-image"]),
+    ]
+    title, standfirst, byline, figure = opening
+    assert title.get_text(strip=True).rstrip("#") == "Capabilities of deep learning models to generalize"
+    assert standfirst.get_text() == (
+        "Why do deep networks generalize? Flat minima, networks that fit random labels, and the "
+        "information-theoretic view of learning."
+    )
+    assert byline.select_one(".post-date time")["datetime"] == "2020-01-27T23:45:13-04:00"
+    assert byline.select_one(".post-reading-time").get_text() == "2 min read"
+    assert byline.select_one(".post-author").get_text() == "by The Editors"
+    assert byline.select_one(".post-category").get_text() == "in Research"
+    assert [a.get_text() for a in byline.select("a.post-tag")] == [
+        "generalization",
+        "flat minima",
+        "information theory",
+    ]
+    assert figure.img["alt"] == ARTICLE_ALT
+
+
+def test_a_post_without_description_has_no_standfirst(blog_site: Path) -> None:
+    assert soup(blog_site / "posts/2021/third.html").select_one(".post-standfirst") is None
+    standfirst = soup(blog_site / "posts/2020/second.html").select_one(".post-standfirst")
+    assert standfirst.get_text() == "The second post & its </update>."  # text, not markup
+
+
+def test_the_end_matter_comes_in_order(real_site: Path) -> None:
+    article = soup(real_site / ARTICLE).select_one("article[role=main]")
+    # then previous/next and comments, in furo's footer (tests/test_comments.py checks that order)
+    headings = [h.get_text(strip=True).rstrip("#") for h in article.select("section > h2")]
+    assert headings[-2:] == ["References", "Cite this post"]
+    references = article.find(id="references")
+    assert references.select("aside.footnote") or references.select(".footnote-list")

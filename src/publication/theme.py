@@ -1,7 +1,8 @@
 """Fit ablog's posts into furo's pages: byline, previous/next post, page descriptions, listings.
 
-furo knows nothing of posts. This module gives each post a byline under its title (date and time with
-its UTC offset, author, tags, category, with links to their archives), turns furo's footer links into
+furo knows nothing of posts. This module gives each post a header under its title (the description as a
+standfirst; a byline with the date and time with its UTC offset, reading time, author, tags, category, with
+links to their archives; the header image), turns furo's footer links into
 previous/next *post* links, gives every page its own meta description, and makes the excerpts ablog
 copies into listings safe to show away from their post (a citation there links nowhere, so it becomes
 plain text).
@@ -91,7 +92,7 @@ def byline_html(
 
 
 def add_byline(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Put the byline right after a post's title."""
+    """Put the post's header under its title: standfirst (the description), byline, header image."""
     if not isinstance(app.builder, StandaloneHTMLBuilder):
         return
     blog = blog_of(app)
@@ -101,7 +102,10 @@ def add_byline(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if title is None:
         return
     meta = metadata_of(app.env, docname)
-    header = byline_html(
+    # the description, when the author wrote one, opens the post as its standfirst
+    description = meta.get("description")
+    standfirst = f'<p class="post-standfirst">{html.escape(description)}</p>' if description else ""
+    header = standfirst + byline_html(
         app.builder,
         docname,
         blog[docname],
