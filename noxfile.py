@@ -68,6 +68,15 @@ def preview(session: nox.Session) -> None:
 
 
 @nox.session
+def screenshots(session: nox.Session) -> None:
+    """Build the site, then picture it with headless Chromium in docs/_build/screenshots, with a PDF print."""
+    install(session, "screenshots")
+    site = str(BUILD / "html")
+    session.run("python", "-m", "publication.publish", str(DOCS), site, *sphinx_options("html"))
+    session.run("python", "-m", "publication.screenshots", site, str(BUILD / "screenshots"))
+
+
+@nox.session
 def linkcheck(session: nox.Session) -> None:
     """Check every external link of the site (needs the internet)."""
     install(session)
