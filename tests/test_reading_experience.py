@@ -129,3 +129,29 @@ def test_the_end_matter_comes_in_order(real_site: Path) -> None:
     assert headings[-2:] == ["References", "Cite this post"]
     references = article.find(id="references")
     assert references.select("aside.footnote") or references.select(".footnote-list")
+
+
+# -- print ---------------------------------------------------------------------------------------------
+
+
+def test_links_that_read_as_their_address_are_marked_so_a_print_does_not_repeat_it(real_site: Path) -> None:
+    references = soup(real_site / ARTICLE).select_one("#references")
+    bare = references.select_one("a[href='https://www.youtube.com/watch?v=XL07WEc2TRI']")
+    assert "bare-url" in bare["class"]
+    doi = references.select_one("a[href='https://doi.org/10.1162/neco.1997.9.1.1']")
+    assert doi.get_text() == "doi:10.1162/neco.1997.9.1.1" and "bare-url" not in doi["class"]
+
+
+def test_every_page_links_the_stylesheet_that_holds_the_print_styles(real_site: Path) -> None:
+    page = soup(real_site / ARTICLE)
+    assert page.select_one('link[rel=stylesheet][href*="_static/publication.css"]') is not None
+    css = (real_site / "_static/publication.css").read_text(encoding="utf-8")
+    print_rules = css[css.index("@media print {") :]
+    for hidden in (
+        ".sidebar-drawer",
+        ".toc-drawer",
+        ".theme-toggle-container",
+        "section.comments",
+        "copybtn",
+    ):
+        assert hidden in print_rules.split("display: none !important")[0], hidden

@@ -138,6 +138,18 @@ def unlink_excerpt_citations(app: Sphinx, doctree: nodes.document, docname: str)
             ref.parent.remove(ref)  # replace_self([]) refuses a node with ids
 
 
+def mark_bare_urls(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Mark links whose text is their own address (``class="bare-url"``).
+
+    A print writes each link's address after its text; a link that already reads as its address must not
+    say it twice.
+    """
+    for ref in doctree.findall(nodes.reference):
+        uri = str(ref.get("refuri", ""))
+        if uri and ref.astext().strip() == uri:
+            ref["classes"].append("bare-url")
+
+
 def plain_description(doctree: nodes.document | None) -> str:
     """The first paragraph of a page as one line of plain text, cut at a word boundary."""
     if doctree is None:
@@ -240,6 +252,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("publication_home_posts", 7, "html", types=[int])
     app.connect("config-inited", add_templates)
     app.connect("doctree-resolved", add_byline)
+    app.connect("doctree-resolved", mark_bare_urls)
     # after ablog's own handler (priority 500) has turned postlist nodes into lists with excerpts
     app.connect("doctree-resolved", unlink_excerpt_citations, priority=600)
     app.connect("html-page-context", page_context)
