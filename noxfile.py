@@ -98,6 +98,13 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", "src", "tests", "docs/conf.py", "noxfile.py")
 
 
+@nox.session
+def new(session: nox.Session) -> None:
+    """Start a post as a draft: nox -s new -- "Post title" [--tags "a, b"] [--category C] [--slug S]."""
+    install(session)
+    session.run("publication-new-post", *(session.posargs or ["--help"]))
+
+
 @nox.session(name="import-jekyll")
 def import_jekyll(session: nox.Session) -> None:
     """Import Jekyll posts: nox -s import-jekyll -- SOURCE... [--to docs/posts] [--force]."""
