@@ -140,6 +140,8 @@ def test_links_that_read_as_their_address_are_marked_so_a_print_does_not_repeat_
     assert "bare-url" in bare["class"]
     doi = references.select_one("a[href='https://doi.org/10.1162/neco.1997.9.1.1']")
     assert doi.get_text() == "doi:10.1162/neco.1997.9.1.1" and "bare-url" not in doi["class"]
+    cite = soup(real_site / ARTICLE).select_one("#cite-this-post .post-cite-reference a[href^=http]")
+    assert "bare-url" in cite["class"]  # the "Cite this post" reference ends with the post's address
 
 
 def test_every_page_links_the_stylesheet_that_holds_the_print_styles(real_site: Path) -> None:

@@ -252,7 +252,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("publication_home_posts", 7, "html", types=[int])
     app.connect("config-inited", add_templates)
     app.connect("doctree-resolved", add_byline)
-    app.connect("doctree-resolved", mark_bare_urls)
+    # last, after every extension has added its links (publication.scholarly's "Cite this post")
+    app.connect("doctree-resolved", mark_bare_urls, priority=900)
     # after ablog's own handler (priority 500) has turned postlist nodes into lists with excerpts
     app.connect("doctree-resolved", unlink_excerpt_citations, priority=600)
     app.connect("html-page-context", page_context)
