@@ -68,6 +68,15 @@ def preview(session: nox.Session) -> None:
 
 
 @nox.session
+def screenshots(session: nox.Session) -> None:
+    """Build the site, then picture it with headless Chromium in docs/_build/screenshots, with a PDF print."""
+    install(session, "screenshots")
+    site = str(BUILD / "html")
+    session.run("python", "-m", "publication.publish", str(DOCS), site, *sphinx_options("html"))
+    session.run("python", "-m", "publication.screenshots", site, str(BUILD / "screenshots"))
+
+
+@nox.session
 def linkcheck(session: nox.Session) -> None:
     """Check every external link of the site (needs the internet)."""
     install(session)
@@ -87,6 +96,13 @@ def lint(session: nox.Session) -> None:
     install(session, "lint")
     session.run("ruff", "check", "src", "tests", "docs/conf.py", "noxfile.py")
     session.run("ruff", "format", "--check", "src", "tests", "docs/conf.py", "noxfile.py")
+
+
+@nox.session
+def new(session: nox.Session) -> None:
+    """Start a post as a draft: nox -s new -- "Post title" [--tags "a, b"] [--category C] [--slug S]."""
+    install(session)
+    session.run("publication-new-post", *(session.posargs or ["--help"]))
 
 
 @nox.session(name="import-jekyll")

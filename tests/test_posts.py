@@ -44,12 +44,16 @@ def test_posts_link_to_previous_and_next_post(blog_site: Path) -> None:
 
 
 def test_home_lists_latest_posts_newest_first(blog_site: Path) -> None:
-    listing = soup(blog_site / "index.html").select_one("main, article").select_one("ol.post-list")
-    assert titles_in(listing) == ["Third post", "Second post", "First post"]
-    first = listing.select(".post-list-item")[-1]
+    cards = soup(blog_site / "index.html").select_one("article[role=main] ol.post-cards")
+    assert [h.get_text(strip=True) for h in cards.select(".post-card-title")] == [
+        "Third post",
+        "Second post",
+        "First post",
+    ]
+    first = cards.select("li.post-card")[-1]
     assert first.select_one("time")["datetime"] == "2019-03-01T09:30:00+01:00"
     assert [a.get_text() for a in first.select("a.post-tag")] == ["alpha", "beta"]
-    excerpt = first.select_one(".post-list-excerpt")
+    excerpt = first.select_one(".post-card-excerpt")
     # the excerpt's citation reads as text: its link would point at the post's own bibliography
     assert "Hochreiter and Schmidhuber (1997)" in excerpt.get_text()
     assert excerpt.find("a") is None

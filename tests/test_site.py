@@ -176,11 +176,11 @@ def test_the_demo_material_lives_on_the_showcase_not_in_the_article(real_site: P
 def test_home_page_introduces_and_lists_the_article(real_site: Path) -> None:
     home = soup(real_site / "index.html").select_one("article[role=main]")
     assert len(home.find("h1").find_next_sibling("p").get_text()) > 100
-    item = home.select_one("ol.post-list li")
-    assert item.select_one(".post-list-title a")["href"] == ARTICLE
-    assert item.select_one("time")["datetime"] == "2020-01-27T23:45:13-04:00"
-    assert item.select_one(".post-list-excerpt").get_text(strip=True)
-    assert item.select("a.post-tag")
+    card = home.select_one("ol.post-cards li.post-card")
+    assert card.select_one(".post-card-title a")["href"] == ARTICLE
+    assert card.select_one("time")["datetime"] == "2020-01-27T23:45:13-04:00"
+    assert card.select_one(".post-card-excerpt").get_text(strip=True)
+    assert card.select("a.post-tag")
 
 
 def test_feeds_carry_the_article_and_keep_the_jekyll_address(real_site: Path) -> None:

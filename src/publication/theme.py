@@ -1,7 +1,8 @@
 """Fit ablog's posts into furo's pages: byline, previous/next post, page descriptions, listings.
 
-furo knows nothing of posts. This module gives each post a byline under its title (date and time with
-its UTC offset, author, tags, category, with links to their archives), turns furo's footer links into
+furo knows nothing of posts. This module gives each post a header under its title (the description as a
+standfirst; a byline with the date and time with its UTC offset, reading time, author, tags, category, with
+links to their archives; the header image), turns furo's footer links into
 previous/next *post* links, gives every page its own meta description, and makes the excerpts ablog
 copies into listings safe to show away from their post (a citation there links nowhere, so it becomes
 plain text).
@@ -91,7 +92,7 @@ def byline_html(
 
 
 def add_byline(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Put the byline right after a post's title."""
+    """Put the post's header under its title: standfirst (the description), byline, header image."""
     if not isinstance(app.builder, StandaloneHTMLBuilder):
         return
     blog = blog_of(app)
@@ -101,7 +102,10 @@ def add_byline(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if title is None:
         return
     meta = metadata_of(app.env, docname)
-    header = byline_html(
+    # the description, when the author wrote one, opens the post as its standfirst
+    description = meta.get("description")
+    standfirst = f'<p class="post-standfirst">{html.escape(description)}</p>' if description else ""
+    header = standfirst + byline_html(
         app.builder,
         docname,
         blog[docname],
@@ -132,6 +136,18 @@ def unlink_excerpt_citations(app: Sphinx, doctree: nodes.document, docname: str)
                 ref.replace_self(nodes.inline("", "", *ref.children, classes=["citation-text"]))
         for ref in list(excerpt.findall(nodes.footnote_reference)):
             ref.parent.remove(ref)  # replace_self([]) refuses a node with ids
+
+
+def mark_bare_urls(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Mark links whose text is their own address (``class="bare-url"``).
+
+    A print writes each link's address after its text; a link that already reads as its address must not
+    say it twice.
+    """
+    for ref in doctree.findall(nodes.reference):
+        uri = str(ref.get("refuri", ""))
+        if uri and ref.astext().strip() == uri:
+            ref["classes"].append("bare-url")
 
 
 def plain_description(doctree: nodes.document | None) -> str:
@@ -170,6 +186,14 @@ def excerpt_text(env: Any, post: Any) -> str:
     return shorten(meta.get("description") or text)
 
 
+def post_image(env: Any, post: Any, pathto: Any) -> dict[str, str] | None:
+    """A post's front-matter image for a listing on this page: its relative ``src`` and its ``alt``."""
+    meta = metadata_of(env, post.docname)
+    if not meta.get("image"):
+        return None
+    return {"src": pathto(meta["image"], 1), "alt": meta.get("image_alt", "")}
+
+
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Give every page a description, and posts their previous/next post in furo's footer."""
     blog = blog_of(app)
@@ -194,6 +218,8 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
         description = plain_description(doctree) or f"{title} – {app.config.project}"
     context["page_description"] = description
     context["excerpt_text"] = lambda post: excerpt_text(app.env, post)
+    context["post_image"] = lambda post: post_image(app.env, post, context["pathto"])
+    context["publication_home_posts"] = app.config.publication_home_posts
     context["metatags"] = context.get("metatags", "") + (
         f'\n    <meta name="description" content="{html.escape(shorten(description))}">'
     )
@@ -222,8 +248,12 @@ def add_templates(app: Sphinx, config: Config) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("publication.ablog_patches")
     app.setup_extension("publication.reading_time")
+    # the home page stays short: the newest few posts as cards, then a link to all of them
+    app.add_config_value("publication_home_posts", 7, "html", types=[int])
     app.connect("config-inited", add_templates)
     app.connect("doctree-resolved", add_byline)
+    # last, after every extension has added its links (publication.scholarly's "Cite this post")
+    app.connect("doctree-resolved", mark_bare_urls, priority=900)
     # after ablog's own handler (priority 500) has turned postlist nodes into lists with excerpts
     app.connect("doctree-resolved", unlink_excerpt_citations, priority=600)
     app.connect("html-page-context", page_context)
