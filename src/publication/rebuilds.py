@@ -35,9 +35,9 @@ from publication.ablog_patches import blog_of, published_archive_pages, replace_
 from publication.frontmatter import metadata_of
 from publication.reading_time import reading_time
 
-#: Posts in the sidebar's "Recent posts" (templates/sidebar/blog.html) and on the home page (page.html).
+#: Posts in the sidebar's "Recent posts" (templates/sidebar/blog.html); the home page shows
+#: ``publication_home_posts`` (publication.theme).
 SIDEBAR_POSTS = 5
-HOME_POSTS = 10
 #: Where the archive pages' fingerprints are kept between builds (in the doctree folder: not published).
 ARCHIVE_FINGERPRINTS = "publication-archive-pages.json"
 
@@ -76,7 +76,7 @@ def listing(app: Sphinx) -> Listing:
     return Listing(
         recent=tuple((post.docname, post.title) for post in posts[:SIDEBAR_POSTS]),
         order=tuple((post.docname, post.title) for post in posts),
-        home=rows[:HOME_POSTS],
+        home=rows[: app.config.publication_home_posts],
         everything=rows,
     )
 
@@ -191,6 +191,7 @@ def prune_search_index(self: IndexBuilder, docnames: Iterable[str]) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     IndexBuilder.prune = prune_search_index  # type: ignore[method-assign]
     app.setup_extension("publication.ablog_patches")
+    app.setup_extension("publication.theme")  # publication_home_posts
     app.setup_extension("publication.files")
     app.connect("doctree-read", note_postlists)
     app.connect("env-get-updated", pages_to_rewrite)
