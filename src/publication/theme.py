@@ -222,6 +222,7 @@ def add_templates(app: Sphinx, config: Config) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("publication.ablog_patches")
     app.setup_extension("publication.reading_time")
+    app.setup_extension("publication.markup")
     app.connect("config-inited", add_templates)
     app.connect("doctree-resolved", add_byline)
     # after ablog's own handler (priority 500) has turned postlist nodes into lists with excerpts
