@@ -97,9 +97,8 @@ def check(html: Path) -> Report:
             continue
         where = f"{page}:{message['lastLine']}" if "lastLine" in message else page
         extract = " ".join(message.get("extract", "").split())
-        report.problems.append(
-            Problem(where, message["message"], f"near `{extract}`" if extract else "see the page's source")
-        )
+        advice = f"fix the markup near `{extract}`" if extract else "see the page's source"
+        report.problems.append(Problem(where, message["message"], advice))
     for page in all_pages:
         for what in repeated_head_elements(page):
             report.problems.append(
