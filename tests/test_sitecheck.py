@@ -384,3 +384,16 @@ def test_the_real_site_has_no_serious_accessibility_fault_in_light_or_dark_mode(
     (report,) = run(real_site, ["accessibility"])
     assert report.problems == [], report.render(50)
     assert report.counts == {"pages": 4, "colour schemes": 2, "page views": 8}
+
+
+def test_a_small_site_with_comments_and_no_touch_icon_passes_every_check_but_axe(comments_site: Path) -> None:
+    """Another site built with the package: its comments section is valid, and it links no icon it lacks."""
+    reports = run(comments_site, [name for name in CHECKS if name != "accessibility"])
+    assert [report.render() for report in reports if not report.passed] == []
+
+
+def test_the_load_comments_button_has_no_serious_accessibility_fault(
+    axe_runs: None, comments_site: Path
+) -> None:
+    (report,) = run(comments_site, ["accessibility"], axe_pages=["posts/2024/discussed.html"])
+    assert report.problems == [], report.render(50)

@@ -193,6 +193,9 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
         )
         description = plain_description(doctree) or f"{title} – {app.config.project}"
     context["page_description"] = description
+    # offered only where the site ships one: a link to a missing icon is a broken link on every page
+    static = app.config.html_static_path
+    context["touch_icon"] = any((Path(app.confdir, f) / "apple-touch-icon.png").is_file() for f in static)
     context["excerpt_text"] = lambda post: excerpt_text(app.env, post)
     context["metatags"] = context.get("metatags", "") + (
         f'\n    <meta name="description" content="{html.escape(shorten(description))}">'
