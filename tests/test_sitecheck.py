@@ -235,6 +235,7 @@ def test_valid_atom_rss_and_json_feeds_pass(tmp_path: Path) -> None:
             "feed.json: item 1: has neither content_html nor content_text",
         ),
         ("feed_json", JSON_FEED.replace('"title": "Blog",', ""), "feed.json: feed: has no title"),
+        ("feed_json", f"[{JSON_FEED}]", "feed.json: is not a JSON object"),
     ],
 )
 def test_each_broken_feed_is_named_with_what_is_wrong(
@@ -292,6 +293,21 @@ def test_the_command_runs_every_check_asked_for_and_fails_if_one_fails(
     assert "PASS origins: 1 pages, 0 stylesheets, 1 resources: ok" in output  # it ran after links failed
     assert "FAIL images: 1 pages, 1 images: 1 problem" in output
     assert output.rstrip().endswith("site checks: failed: links, images")
+
+
+def test_a_check_that_crashes_fails_and_the_others_still_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(html: Path) -> None:
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(images, "check", crash)
+    site = write_site(tmp_path, {"index.html": page("<p>Fine.</p>")})
+    crashed, after = run(site, ["images", "origins"])
+    assert [problem.what for problem in crashed.problems] == [
+        "the check itself failed: OSError('disk on fire')"
+    ]
+    assert after.check == "origins" and after.passed
 
 
 def test_the_worst_pages_come_first_and_the_rest_are_counted(

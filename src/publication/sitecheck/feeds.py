@@ -205,7 +205,10 @@ def check_rss(found: FeedProblems, root: ET.Element) -> None:
 # -- JSON Feed -----------------------------------------------------------------------------------------
 
 
-def check_json_feed(found: FeedProblems, feed: dict) -> None:
+def check_json_feed(found: FeedProblems, feed: object) -> None:
+    if not isinstance(feed, dict):
+        found.add("", "is not a JSON object", "write the feed as one object with version, title and items")
+        return
     if feed.get("version") not in JSON_FEED_VERSIONS:
         found.add("feed", f"version is {feed.get('version')!r}", 'write "https://jsonfeed.org/version/1.1"')
     if not isinstance(feed.get("title"), str) or not feed["title"].strip():
