@@ -90,7 +90,8 @@ def check(html: Path) -> Report:
         messages, version = [], "?"
     warnings = Counter()
     for message in messages:
-        page = relative(html, Path(unquote(urlparse(message.get("url", "")).path)))
+        url = message.get("url")  # a message about the run itself (Java, an unreadable file) has none
+        page = relative(html, Path(unquote(urlparse(url).path))) if url else "."
         if message["type"] == "info":
             if message.get("subType") == "warning":
                 warnings[message["message"]] += 1
