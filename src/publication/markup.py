@@ -7,11 +7,14 @@
   table or equation could land on either.
 - A code block wider than the column scrolls sideways, and a keyboard can scroll only what it can focus:
   each code block's `<pre>` takes focus (axe-core's scrollable-region-focusable).
+- `page.html` offers an apple-touch-icon only where a static folder holds one (`touch_icon`): elsewhere
+  the link would be broken on every page.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -40,6 +43,8 @@ class UnduplicateWrapperIds(SphinxPostTransform):
 
 
 def page_markup(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    static = app.config.html_static_path
+    context["touch_icon"] = any((Path(app.confdir, f) / "apple-touch-icon.png").is_file() for f in static)
     if "metatags" in context:
         context["metatags"] = DOCUTILS_VIEWPORT.sub("", context["metatags"])
     if "body" in context:

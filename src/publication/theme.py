@@ -193,9 +193,6 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
         )
         description = plain_description(doctree) or f"{title} – {app.config.project}"
     context["page_description"] = description
-    # offered only where the site ships one: a link to a missing icon is a broken link on every page
-    static = app.config.html_static_path
-    context["touch_icon"] = any((Path(app.confdir, f) / "apple-touch-icon.png").is_file() for f in static)
     context["excerpt_text"] = lambda post: excerpt_text(app.env, post)
     context["metatags"] = context.get("metatags", "") + (
         f'\n    <meta name="description" content="{html.escape(shorten(description))}">'
@@ -225,10 +222,10 @@ def add_templates(app: Sphinx, config: Config) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("publication.ablog_patches")
     app.setup_extension("publication.reading_time")
-    app.setup_extension("publication.markup")
     app.connect("config-inited", add_templates)
     app.connect("doctree-resolved", add_byline)
     # after ablog's own handler (priority 500) has turned postlist nodes into lists with excerpts
     app.connect("doctree-resolved", unlink_excerpt_citations, priority=600)
     app.connect("html-page-context", page_context)
+    app.setup_extension("publication.markup")  # valid, accessible markup where furo and docutils fall short
     return {"parallel_read_safe": True, "parallel_write_safe": True}
