@@ -24,6 +24,12 @@ def install(session: nox.Session, *groups: str) -> None:
         session.install(*nox.project.dependency_groups(PYPROJECT, group))
 
 
+def install_axe(session: nox.Session) -> None:
+    """axe-core's current axe.min.js, from axe-playwright-python without Playwright: Selenium drives the
+    browser, so only the script is needed (axe-selenium-python's axe-core is from 2018)."""
+    session.install("--no-deps", "axe-playwright-python>=0.1.8")
+
+
 def sphinx_options(builder: str, doctrees: str = "doctrees") -> list[str]:
     return [
         "-b",
@@ -87,7 +93,19 @@ def linkcheck(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the test suite (builds small sites and the real one)."""
     install(session, "test")
+    install_axe(session)  # tests/test_sitecheck.py runs axe-core
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def check(session: nox.Session) -> None:
+    """Check the built site: HTML validity, links, alt text, feeds, accessibility, other origins."""
+    install(session, "check")
+    install_axe(session)
+    site = BUILD / "html"
+    if not (site / "index.html").is_file():  # checks the last build as it is; builds only when there is none
+        session.run("python", "-m", "publication.publish", str(DOCS), str(site), *sphinx_options("html"))
+    session.run("python", "-m", "publication.sitecheck", str(site), *session.posargs)
 
 
 @nox.session

@@ -71,7 +71,8 @@ def visit_math(translator: HTML5Translator, node: nodes.math) -> None:
 
 def visit_math_block(translator: HTML5Translator, node: nodes.math_block) -> None:
     mathml = _render(translator, node, display=True)
-    translator.body.append(translator.starttag(node, "div", CLASS="math"))
+    # a formula wider than the column scrolls sideways, and a keyboard scrolls only what it can focus
+    translator.body.append(translator.starttag(node, "div", CLASS="math", tabindex="0"))
     if node["number"]:
         number = get_node_equation_number(translator, node)
         translator.body.append(f'<span class="eqno">({number})')

@@ -257,4 +257,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # after ablog's own handler (priority 500) has turned postlist nodes into lists with excerpts
     app.connect("doctree-resolved", unlink_excerpt_citations, priority=600)
     app.connect("html-page-context", page_context)
+    app.setup_extension("publication.markup")  # valid, accessible markup where furo and docutils fall short
     return {"parallel_read_safe": True, "parallel_write_safe": True}
