@@ -80,6 +80,7 @@ blog_feed_subtitle = "Essays on why deep networks generalize."
 post_date_format = "%d %B %Y"
 post_date_format_short = "%d %b %Y"
 post_auto_excerpt = 1
+blog_feed_length = 30  # the newest posts, in full; readers keep what they already fetched
 post_show_prev_next = False  # furo's footer shows the previous and next post instead
 
 # -- BibTeX --------------------------------------------------------------------

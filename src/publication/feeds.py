@@ -13,6 +13,7 @@ subscribers who came from the old site keep receiving posts.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -275,8 +276,12 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         )
         return
     outdir = Path(app.builder.outdir)
-    cache = EntryCache(app)
     feeds = all_feeds(app)
+    state = feeds_state(app, feeds)
+    stamp = Path(app.doctreedir) / "publication-feeds.state"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == state:
+        return  # no post page, feed membership or setting changed: every feed would come out the same
+    cache = EntryCache(app)
     remove_vanished_feeds(app, {feed.folder for feed in feeds})
     for feed in feeds:
         entries = entries_of(app, feed, cache)
@@ -290,6 +295,29 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         if feed.folder == app.config.blog_path:
             write_if_changed(outdir / LEGACY_FEED, atom)
     cache.save()
+    stamp.write_text(state, encoding="utf-8")
+
+
+def feeds_state(app: Sphinx, feeds: list[Feed]) -> str:
+    """A hash of everything the feeds are made of: which posts each carries, their pages (size and time of
+    the file: a post whose title, dates or tags changed was written again), and the configuration."""
+    outdir = Path(app.builder.outdir)
+    pages = {}
+    for feed in feeds:
+        for post in feed.posts:
+            if post.docname not in pages:
+                page = outdir / app.builder.get_target_uri(post.docname)
+                stat = page.stat() if page.is_file() else None
+                pages[post.docname] = (stat.st_size, stat.st_mtime_ns) if stat else None
+    state = (
+        [(feed.folder, feed.title, [post.docname for post in feed.posts]) for feed in feeds],
+        sorted(pages.items()),
+        getattr(app.builder, "config_hash", ""),
+        app.config.html_baseurl,
+        app.config.blog_feed_length,
+        [all(outdir.joinpath(name).is_file() for name in (f.atom, f.rss, f.json)) for f in feeds],
+    )
+    return hashlib.sha256(repr(state).encode()).hexdigest()
 
 
 def remove_vanished_feeds(app: Sphinx, folders: set[str]) -> None:
