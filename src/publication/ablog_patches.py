@@ -20,6 +20,9 @@ Each patch answers a measured problem of ablog 0.11.13 (see the test named besid
   that ``-W`` turns into a failure. What it keeps while reading is ``env.ablog_posts`` (by document) and
   labels in the standard domain (which Sphinx merges itself); merging ``ablog_posts`` in ``env-merge-info``
   makes it safe, as sunpy/ablog PR #330 proposes. -> ``tests/test_parallel.py``
+* ablog keeps a full copy of every post's document in the environment, for its own full-text feeds; this
+  project writes its feeds from the built pages, so the copies only made the environment, loaded at the
+  start of every build, twice as big. They are dropped after reading. -> ``tests/test_feeds.py`` (full posts)
 """
 
 from __future__ import annotations
@@ -85,6 +88,12 @@ def merge_posts(app: Sphinx, env: Any, docnames: set[str], other: Any) -> None:
             posts[docname] = found[docname]
 
 
+def drop_post_doctree_copies(app: Sphinx, doctree: Any) -> None:
+    """After ablog has registered a post, forget its copy of the post's document (see above)."""
+    for postinfo in getattr(app.env, "ablog_posts", {}).get(app.env.docname, []):
+        postinfo["doctree"] = None
+
+
 def keep_ablog_templates_out(app: Sphinx, config: Config) -> None:
     config.skip_injecting_base_ablog_templates = True
 
@@ -93,6 +102,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("ablog")
     app.extensions["ablog"].parallel_read_safe = True  # with merge_posts below
     app.connect("env-merge-info", merge_posts)
+    app.connect("doctree-read", drop_post_doctree_copies, priority=900)  # after ablog's process_posts
     use_aware_dates()
     app.connect("config-inited", keep_ablog_templates_out, priority=100)
     replace_listener(app, "html-collect-pages", ablog.post.generate_archive_pages, published_archive_pages)

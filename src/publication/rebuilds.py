@@ -134,16 +134,18 @@ def delete_removed_pages(app: Sphinx, exception: Exception | None) -> None:
             path.unlink(missing_ok=True)
 
 
-def fingerprint(app: Sphinx, pagename: str, context: dict[str, Any], template: str, sidebar: Any) -> str:
+def fingerprint(
+    app: Sphinx, pagename: str, context: dict[str, Any], template: str, sidebar: Any, listings: dict[str, Any]
+) -> str:
     """What an archive page shows, as a hash: its posts' listings, its title, the sidebar, the templates and
     the HTML configuration."""
     listed = context.get("collection") or context.get("catalog") or []
     posts = []
     for item in listed:
         if hasattr(item, "docname") and hasattr(item, "title") and hasattr(item, "date"):
-            posts.append(listing_of(app, item))
-        else:  # a catalog lists collections, each listing posts
-            posts.append((str(item), [listing_of(app, post) for post in item]))
+            posts.append(listings.get(item.docname) or listing_of(app, item))
+        else:  # a catalog lists collections, each listing posts (drafts too, in a preview)
+            posts.append((str(item), [listings.get(p.docname) or listing_of(app, p) for p in item]))
     state = (
         pagename,
         template,
@@ -166,8 +168,9 @@ def only_changed_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any
         previous = {}
     current = {}
     sidebar = listing(app).recent
+    listings = {post.docname: listing_of(app, post) for post in blog_of(app).posts}
     for pagename, context, template in published_archive_pages(app):
-        current[pagename] = fingerprint(app, pagename, context, template, sidebar)
+        current[pagename] = fingerprint(app, pagename, context, template, sidebar, listings)
         page = Path(app.outdir) / app.builder.get_target_uri(pagename)
         if previous.get(pagename) == current[pagename] and page.is_file():
             continue
