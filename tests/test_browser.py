@@ -8,14 +8,11 @@ browser resolves no other host, so nothing here reaches the internet.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
-import shutil
-import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -23,79 +20,30 @@ import pytest
 
 from conftest import GISCUS
 from helpers import soup
+from publication import browser as browser_tools
 
 ARTICLE = "posts/2020/capabilities-of-deep-learning-models-to-generalize.html"
 DISCUSSED = "posts/2024/discussed.html"
 POPOVER = "publication-popover"
 
 
-def missing_browser() -> str | None:
-    """Why the browser tests cannot run here, or None when they can."""
-    for program in ("chromium", "chromedriver"):
-        if shutil.which(program) is None:
-            return f"{program} is not installed (apt-get install chromium chromium-driver)"
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "selenium is not installed (it is in the test dependency group)"
-    return None
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def serve() -> Iterator[Callable[[Path], str]]:
     """Serve built sites over HTTP on 127.0.0.1, each from its own port; returns each site's base URL."""
-    servers: list[http.server.ThreadingHTTPServer] = []
-
-    def start(folder: Path) -> str:
-        handler = functools.partial(QuietHandler, directory=str(folder))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_port}/"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with ExitStack() as servers:
+        yield lambda folder: servers.enter_context(browser_tools.serve(folder))
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One headless Chromium for the whole module: starting it is the slowest step."""
-    reason = missing_browser()
+    reason = browser_tools.missing_browser()
     if reason:
         if os.environ.get("PUBLICATION_REQUIRE_BROWSER") == "1":
             pytest.fail(f"PUBLICATION_REQUIRE_BROWSER=1 but {reason}")
         pytest.skip(reason)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for argument in [
-        "--headless=new",
-        "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,900",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        # only the local test servers resolve: the tests never reach another site, even by mistake
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    ]:
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    # Debian's chromedriver, named explicitly: Selenium Manager then never downloads a driver
-    driver = webdriver.Chrome(service=Service(executable_path=shutil.which("chromedriver")), options=options)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
+    with browser_tools.chromium(log_network=True) as driver:  # the comments test reads the network log
+        yield driver
 
 
 @pytest.fixture

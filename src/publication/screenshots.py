@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import argparse
 import base64
-import functools
-import http.server
-import shutil
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from publication.browser import chromium, missing_browser, serve
 
 #: The pages to picture: the home page, the first article, an archive page and the style showcase.
 PAGES = {
@@ -58,63 +54,6 @@ def shots(pages: dict[str, str] = PAGES) -> list[Shot]:
         for width in WIDTHS
         for scheme in SCHEMES
     ]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve a folder on 127.0.0.1 (a free port) for as long as the block runs; yields its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def missing_browser() -> str | None:
-    """Why headless Chromium cannot run here, or None when it can."""
-    for program in ("chromium", "chromedriver"):
-        if shutil.which(program) is None:
-            return f"{program} is not installed (apt-get install chromium chromium-driver)"
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "selenium is not installed (pip install selenium)"
-    return None
-
-
-def start_browser(width: int = 1280, height: int = 900) -> Any:
-    """Debian's headless Chromium under Selenium, allowed to reach 127.0.0.1 only."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for argument in [
-        "--headless=new",
-        "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        f"--window-size={width},{height}",
-        "--hide-scrollbars",  # pictures show the page, not a scrollbar that depends on the machine
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    ]:
-        options.add_argument(argument)
-    # Debian's chromedriver, named explicitly: Selenium Manager then never downloads a driver
-    service = Service(executable_path=shutil.which("chromedriver"))
-    driver = webdriver.Chrome(service=service, options=options)
-    driver.set_page_load_timeout(30)
-    return driver
 
 
 def emulate(driver: Any, width: int, scheme: str, height: int = 900, media: str = "") -> None:
@@ -180,18 +119,14 @@ def render(site: Path, out: Path, pages: dict[str, str] = PAGES, printed: str = 
         raise FileNotFoundError(f"not in {site}: {', '.join(missing)} (build the site first)")
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    driver = start_browser()
-    try:
-        with serve(site) as base:
-            for shot in shots(pages):
-                path = out / shot.filename
-                path.write_bytes(full_page_png(driver, base + shot.page, shot.width, shot.scheme))
-                written.append(path)
-            path = out / f"{printed}-print.pdf"
-            path.write_bytes(pdf(driver, base + pages[printed]))
+    with serve(site) as base, chromium() as driver:
+        for shot in shots(pages):
+            path = out / shot.filename
+            path.write_bytes(full_page_png(driver, base + shot.page, shot.width, shot.scheme))
             written.append(path)
-    finally:
-        driver.quit()
+        path = out / f"{printed}-print.pdf"
+        path.write_bytes(pdf(driver, base + pages[printed]))
+        written.append(path)
     return written
 
 

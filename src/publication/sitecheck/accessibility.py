@@ -10,18 +10,13 @@ The site is served from 127.0.0.1 and the browser resolves no other host.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import shutil
-import threading
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from publication import browser
 from publication.sitecheck.report import Problem, Report
 
 #: The pages checked by default: the home page, a post, an archive page and the showcase of every style.
@@ -50,63 +45,7 @@ def axe_script() -> str:
 
 def missing_browser() -> str | None:
     """Why axe cannot run here, or None when it can."""
-    for program in ("chromium", "chromedriver"):
-        if shutil.which(program) is None:
-            return f"{program} is not installed (apt-get install chromium chromium-driver)"
-    for module, package in (("selenium", "selenium"), ("axe_playwright_python", "axe-playwright-python")):
-        try:
-            __import__(module)
-        except ImportError:
-            return f"{package} is not installed (nox -s check installs it)"
-    return None
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def served(folder: Path) -> Iterator[str]:
-    """The folder served over HTTP on 127.0.0.1; yields its base URL."""
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@contextmanager
-def chromium() -> Iterator[Any]:
-    """Headless Chromium that reaches only 127.0.0.1."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for argument in [
-        "--headless=new",
-        "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,900",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    ]:
-        options.add_argument(argument)
-    # Debian's chromedriver, named explicitly: Selenium Manager then never downloads a driver
-    driver = webdriver.Chrome(service=Service(executable_path=shutil.which("chromedriver")), options=options)
-    driver.set_page_load_timeout(30)
-    driver.set_script_timeout(120)
-    try:
-        yield driver
-    finally:
-        driver.quit()
+    return browser.missing_browser(("axe_playwright_python", "nox -s check installs axe-playwright-python"))
 
 
 def violations(driver: Any, url: str, scheme: str, script: str) -> tuple[str, list[dict], list[dict]]:
@@ -146,7 +85,7 @@ def check(html: Path, pages: list[str] | None = None) -> Report:
     checked = 0
     script = axe_script()
     version = "?"
-    with served(html) as base, chromium() as driver:
+    with browser.serve(html) as base, browser.chromium() as driver:
         for page in pages:
             if not (html / page).is_file():
                 report.problems.append(Problem(page, "the page does not exist", "name a page the site has"))
