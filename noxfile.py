@@ -133,7 +133,7 @@ def import_jekyll(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Time builds of a synthetic blog (full, no change, one edit, new post): nox -s bench -- --posts 1000."""
-    install(session)
+    install(session, "bench")
     session.run(
         "python", "-m", "publication.bench", "--docs", str(DOCS), *(session.posargs or ["--posts", "100"])
     )

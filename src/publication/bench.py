@@ -27,6 +27,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from publication import bench_others as others
+
 WORDS = [
     "generalization",
     "network",
@@ -188,15 +190,19 @@ def make_site(docs: Path, target: Path, posts: int, seed: int = 1) -> Path:
         docs, source, ignore=shutil.ignore_patterns("_build")
     )  # its own posts stay: pages cite them
     rng = random.Random(seed)
-    start, span = time.mktime((2014, 1, 1, 0, 0, 0, 0, 0, 0)), 10 * 365.25 * 24 * 3600
-    for index in range(posts):
-        path, text = post_text(index, rng, start, span)
+    for path, text in synthetic_posts(posts, rng):
         (source / path).parent.mkdir(parents=True, exist_ok=True)
         (source / path).write_text(text, encoding="utf-8")
     # conf.py reads ../refs.bib: the site's own entries, then the synthetic ones
     own = (docs.parent / "refs.bib").read_text(encoding="utf-8")
     (target / "refs.bib").write_text(own + "\n" + bibliography(rng), encoding="utf-8")
     return source
+
+
+def synthetic_posts(posts: int, rng: random.Random) -> list[tuple[str, str]]:
+    """(path, Markdown) of each synthetic post, the same for every generator measured."""
+    start, span = time.mktime((2014, 1, 1, 0, 0, 0, 0, 0, 0)), 10 * 365.25 * 24 * 3600
+    return [post_text(index, rng, start, span) for index in range(posts)]
 
 
 @dataclass
@@ -207,21 +213,27 @@ class Run:
     exit_code: int
 
 
-def build(source: Path, out: Path, *extra: str) -> Run:
-    """One strict build in a fresh process, as `nox -s build` runs Sphinx; timed and measured."""
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-n", "-W", "--keep-going", "-q"]
-    command += ["-d", str(out / "doctrees"), str(source), str(out / "html"), *extra]
+def run_measured(command: list[str], html: Path, cwd: Path | None = None) -> Run:
+    """Run a build command in a fresh process: its wall time, peak memory, and the pages it wrote."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("READTHEDOCS")}
     began = time.time()
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    stderr = process.stderr.read().decode() if process.stderr else ""
-    if status != 0:
-        print(stderr, file=sys.stderr)
-    written = sum(1 for page in (out / "html").rglob("*.html") if page.stat().st_mtime >= began)
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=environ, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)  # the rusage of this child alone
+        seconds = time.perf_counter() - start
+        if status != 0:
+            errors.seek(0)
+            print(errors.read().decode(errors="replace"), file=sys.stderr)
+    written = sum(1 for page in html.rglob("*.html") if page.stat().st_mtime >= began) if html.is_dir() else 0
     return Run(seconds, usage.ru_maxrss / 1024, written, os.waitstatus_to_exitcode(status))
+
+
+def build(source: Path, out: Path, *extra: str) -> Run:
+    """One strict build, as `nox -s build` runs Sphinx; timed and measured."""
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-n", "-W", "--keep-going", "-q"]
+    command += ["-d", str(out / "doctrees"), str(source), str(out / "html"), *extra]
+    return run_measured(command, out / "html")
 
 
 def touch_post(source: Path) -> None:
@@ -250,6 +262,10 @@ def measure(docs: Path, posts: int, repeat: int) -> dict[str, object]:
             results["one-post edit"].append(build(source, out))
             add_post(source, posts + attempt)
             results["new post"].append(build(source, out))
+        for name, generator in others.available().items():
+            with tempfile.TemporaryDirectory(prefix=f"publication-bench-{name}-") as folder:
+                for kind, run in generator(Path(folder), synthetic_posts(posts, random.Random(1))).items():
+                    results.setdefault(f"{name} {kind}", []).append(run)
     summary: dict[str, object] = {"posts": posts, "repeat": repeat}
     for name, runs in results.items():
         summary[name] = {
@@ -263,14 +279,19 @@ def measure(docs: Path, posts: int, repeat: int) -> dict[str, object]:
 
 def table(summary: dict[str, object]) -> str:
     lines = [f"{summary['posts']} posts, median of {summary['repeat']} run(s)", ""]
-    lines.append(f"{'build':<15}{'seconds':>9}{'peak MiB':>10}{'pages written':>15}{'exit':>6}")
-    for name in ("full", "no change", "one-post edit", "new post"):
-        row = summary[name]
-        assert isinstance(row, dict)
+    lines.append(f"{'build':<22}{'seconds':>9}{'peak MiB':>10}{'pages written':>15}{'exit':>6}{'ratio':>8}")
+    rows = {name: row for name, row in summary.items() if isinstance(row, dict)}
+    for name, row in rows.items():
+        # the same kind of build by this project, over the other generator's: how many times slower
+        kind = name.split(" ", 1)[1] if name.startswith(others.NAMES) else ""
+        ours = rows.get(kind)
+        ratio = f"{ours['seconds'] / row['seconds']:>7.1f}x" if ours and row["seconds"] else ""
         lines.append(
-            f"{name:<15}{row['seconds']:>9.2f}{row['peak_mib']:>10.1f}{row['pages_written']:>15}"
-            f"{row['exit_code']:>6}"
+            f"{name:<22}{row['seconds']:>9.2f}{row['peak_mib']:>10.1f}{row['pages_written']:>15}"
+            f"{row['exit_code']:>6}{ratio:>8}"
         )
+    if not any(name.startswith(others.NAMES) for name in rows):
+        lines.append(f"(jekyll and hugo not found: {others.HOW})")
     return "\n".join(lines)
 
 
