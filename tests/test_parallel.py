@@ -40,3 +40,36 @@ def test_the_benchmark_builds_and_reports_every_kind_of_build(tmp_path: Path) ->
         assert summary[kind]["peak_mib"] > 0
     assert summary["full"]["pages_written"] > summary["no change"]["pages_written"]
     assert summary["no change"]["pages_written"] == 0
+
+
+def test_the_environment_holds_no_copies_of_whole_posts(tmp_path: Path) -> None:
+    """ablog's full-text copies, and excerpts that pointed at their whole document, made it 5x bigger."""
+    import pickle
+
+    from conftest import ROOTS
+
+    assert sphinx_build(ROOTS / "test-blog", tmp_path).returncode == 0
+    env = pickle.loads((tmp_path / ".doctrees/environment.pickle").read_bytes())
+    for infos in env.ablog_posts.values():
+        for info in infos:
+            assert info["doctree"] is None
+            assert info["excerpt"] and all(node.document is None for node in info["excerpt"])
+            assert len(pickle.dumps(info)) < 10_000  # a listing's worth, not a post's
+
+
+def test_pybtex_plugins_are_looked_up_once_per_build(tmp_path: Path, monkeypatch) -> None:
+    """pybtex asked importlib.metadata for its style on every citation: a third of a build's time."""
+    import importlib.metadata
+
+    import pybtex.plugin
+
+    from publication.citations import _installed_entry_points, cache_pybtex_plugin_lookups
+
+    calls = []
+    real = importlib.metadata.entry_points
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda **kw: calls.append(kw) or real(**kw))
+    _installed_entry_points.cache_clear()
+    cache_pybtex_plugin_lookups()
+    for _ in range(50):
+        pybtex.plugin.find_plugin("pybtex.style.formatting", "unsrt")
+    assert len(calls) == 1
