@@ -35,6 +35,7 @@ extensions = [
     "publication.margin_notes",
     "publication.numbering",
     "publication.linkcheck_cache",
+    "publication.copy_buttons",
     "publication.popovers",
     "publication.comments",
     # third-party
