@@ -73,3 +73,25 @@ def test_pybtex_plugins_are_looked_up_once_per_build(tmp_path: Path, monkeypatch
     for _ in range(50):
         pybtex.plugin.find_plugin("pybtex.style.formatting", "unsrt")
     assert len(calls) == 1
+
+
+def test_an_entry_is_formatted_once_however_often_it_is_cited() -> None:
+    """sphinxcontrib-bibtex formats an entry for every citation of it, in every post."""
+    from pybtex.database import parse_string
+    from pybtex.plugin import find_plugin
+
+    import publication.citations as citations
+
+    entry = parse_string("@article{k, author={A B}, title={T}, journal={J}, year={2000}}", "bibtex").entries[
+        "k"
+    ]
+    calls = []
+    original = citations._format_entry
+    citations._format_entry = lambda *a, **k: calls.append(a) or original(*a, **k)
+    try:
+        style = find_plugin("pybtex.style.formatting", "unsrt")
+        results = [citations.format_entry_once(style(), "", entry) for _ in range(20)]
+    finally:
+        citations._format_entry = original
+    assert len(calls) == 1 and all(result is results[0] for result in results)
+    assert results[0].text.render_as("text") == "A B. T. J, 2000."

@@ -22,6 +22,7 @@ import pybtex_docutils
 from docutils import nodes
 from pybtex.exceptions import PybtexError
 from pybtex.scanner import PybtexSyntaxError
+from pybtex.style.formatting import BaseStyle
 from pybtex.style.template import _format_list, join, node
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -175,8 +176,35 @@ def cache_pybtex_plugin_lookups() -> None:
     pybtex.plugin.entry_points = lambda group, name: _installed_entry_points(group, name)  # type: ignore[assignment]
 
 
+_format_entry = BaseStyle.format_entry
+_formatted: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+
+
+def format_entry_once(self: BaseStyle, label: str, entry: Any, bib_data: Any = None) -> Any:
+    """pybtex's ``format_entry``, remembered: sphinxcontrib-bibtex formats an entry anew for every
+    ``{footcite}`` of it, in every post (LaTeX decoding of every field included), though the result depends
+    only on the entry and the style's settings."""
+    key = (
+        type(self),
+        type(self.name_style),
+        type(self.label_style),
+        self.abbreviate_names,
+        self.min_crossrefs,
+        label,
+        id(entry),
+        id(bib_data),
+    )
+    cached = _formatted.get(key)
+    if cached is not None and cached[0] is entry:  # the very entry (ids are reused once objects are gone)
+        return cached[1]
+    formatted = _format_entry(self, label, entry, bib_data=bib_data)
+    _formatted[key] = (entry, formatted)
+    return formatted
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     cache_pybtex_plugin_lookups()
+    BaseStyle.format_entry = format_entry_once  # type: ignore[method-assign]
     # before sphinxcontrib-bibtex reads the files (builder-inited)
     app.connect("config-inited", check_bibliography_files)
     register_plugin("sphinxcontrib.bibtex.style.referencing", STYLE_NAME, FootAuthorYearReferenceStyle)
