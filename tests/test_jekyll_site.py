@@ -93,6 +93,9 @@ def test_old_addresses_redirect_to_the_new_pages(imported) -> None:
     assert (html / "first/index.html").is_file()  # redirect_from: /first/
     # tests/roots/jekyll-site alone: first-steps at two old addresses, second-thoughts at one
     assert checked >= (4 if CORPUS.is_dir() else 3)
+    sitemap = (html / "sitemap.xml").read_text(encoding="utf-8")
+    assert "blog/2019/01/first-steps.html" not in sitemap and "first/index.html" not in sitemap
+    assert "posts/2019/first-steps.html" in sitemap
 
 
 def test_the_old_feed_address_serves_the_feed(imported) -> None:

@@ -31,24 +31,20 @@ NOT_PAGES = ("_static", "_images", "_sources", "_downloads")
 def published_pages(app: Sphinx) -> list[str]:
     """The pages of the output folder, as paths relative to it, that belong in the sitemap."""
     outdir = Path(app.builder.outdir)
-    drafts = {app.builder.get_target_uri(post.docname) for post in blog_of(app).drafts}
+    blog = blog_of(app)
+    uri = app.builder.get_target_uri
+    drafts = {uri(post.docname) for post in blog.drafts}
+    # ablog's redirect pages (a post's old addresses) are not pages of their own
+    redirects = {uri(old) for post in [*blog.posts, *blog.drafts] for old in post.redirect or []}
     pages = []
     for page in outdir.rglob("*.html"):
         name = page.relative_to(outdir).as_posix()
-        if name.split("/", 1)[0] in NOT_PAGES or name in drafts:
+        if name.split("/", 1)[0] in NOT_PAGES or name in drafts or name in redirects:
             continue
         if any(fnmatch.fnmatch(name, pattern) for pattern in app.config.sitemap_excludes):
             continue
-        if _is_redirect(page):
-            continue
         pages.append(name)
     return sorted(pages)
-
-
-def _is_redirect(page: Path) -> bool:
-    # ablog's redirect pages (old addresses) are not pages of their own
-    with page.open(encoding="utf-8", errors="replace") as text:
-        return 'http-equiv="refresh"' in text.read(2048)
 
 
 def sitemap_xml(app: Sphinx, pages: list[str]) -> bytes:

@@ -143,9 +143,9 @@ def fingerprint(
     posts = []
     for item in listed:
         if hasattr(item, "docname") and hasattr(item, "title") and hasattr(item, "date"):
-            posts.append(listings.get(item.docname) or listing_of(app, item))
+            posts.append(listings.get(item.docname) or _frozen(listing_of(app, item)))
         else:  # a catalog lists collections, each listing posts (drafts too, in a preview)
-            posts.append((str(item), [listings.get(p.docname) or listing_of(app, p) for p in item]))
+            posts.append((str(item), [listings.get(p.docname) or _frozen(listing_of(app, p)) for p in item]))
     state = (
         pagename,
         template,
@@ -167,8 +167,10 @@ def only_changed_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any
     except (OSError, ValueError):
         previous = {}
     current = {}
-    sidebar = listing(app).recent
-    listings = {post.docname: listing_of(app, post) for post in blog_of(app).posts}
+    # computed after reading (pages_to_rewrite) and kept in the environment: not computed again here
+    now: Listing = getattr(app.env, "publication_listing", None) or listing(app)
+    listings = {row[0]: row for row in now.everything}
+    sidebar = now.recent
     for pagename, context, template in published_archive_pages(app):
         current[pagename] = fingerprint(app, pagename, context, template, sidebar, listings)
         page = Path(app.outdir) / app.builder.get_target_uri(pagename)

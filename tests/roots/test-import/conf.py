@@ -14,6 +14,7 @@ extensions = [
     "publication.mathml",
     "publication.numbering",
     "publication.margin_notes",
+    "publication.crawlers",  # as docs/conf.py: the sitemap must not list the old addresses
     "myst_parser",
     "ablog",
     "sphinxcontrib.bibtex",
