@@ -36,6 +36,9 @@ extensions = [
     "publication.numbering",
     "publication.linkcheck_cache",
     "publication.copy_buttons",
+    "publication.search_scripts",
+    "publication.minify",
+    "publication.unused_styles",
     "publication.popovers",
     "publication.comments",
     # third-party
@@ -44,7 +47,6 @@ extensions = [
     "sphinxcontrib.bibtex",
     "sphinxext.opengraph",
     "notfound.extension",
-    "sphinx_copybutton",
 ]
 root_doc = "index"
 templates_path = ["_templates"]
@@ -138,10 +140,6 @@ notfound_context = {
     f'<a href="{notfound_urls_prefix}blog.html">all posts</a> or the '
     f'<a href="{notfound_urls_prefix}index.html">home page</a>, or search the site.</p>',
 }
-
-# -- Copy button ---------------------------------------------------------------
-# https://sphinx-copybutton.readthedocs.io/en/latest/use.html
-copybutton_exclude = ".linenos, .gp, .go"
 
 # -- Comments ------------------------------------------------------------------
 # https://giscus.app (publication.comments; README.md, "Comments", says how to turn them on)

@@ -320,3 +320,68 @@ def test_comments_load_nothing_from_giscus_until_the_reader_presses_the_button(
     assert data["theme"] == scheme  # furo's mode, here the system's as furo's toggle is on "auto"
     # the browser tried (this test's browser resolves no host but 127.0.0.1, so it got nowhere)
     assert wait_until(lambda: "https://giscus.app/client.js" in requests_since_last_call(chrome))
+
+
+# -- copy buttons --------------------------------------------------------------------------------------
+
+
+def clipboard_after_clicking(chrome: Any, base_url: str, page: str, block: str) -> tuple[str, Any]:
+    origin = base_url.rstrip("/")
+    chrome.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {"origin": origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]},
+    )
+    chrome.get(base_url + page)
+    button = chrome.find_element("css selector", f"{block} div.highlight button.copy-button")
+    assert button.get_attribute("aria-label") == "Copy to clipboard"
+    chrome.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", button)
+    button.click()
+    assert wait_until(lambda: button.get_attribute("data-status") == "Copied")
+    text = chrome.execute_async_script(
+        "const done = arguments[0]; navigator.clipboard.readText().then(done, (e) => done('failed: ' + e))"
+    )
+    return text, button
+
+
+def test_the_copy_button_copies_the_bibtex_entry_and_says_so(
+    chrome: Any, real_site: Path, real_url: str
+) -> None:
+    shown = soup(real_site / ARTICLE).select_one("#cite-this-post div.highlight pre").get_text()
+    copied, button = clipboard_after_clicking(chrome, real_url, ARTICLE, "#cite-this-post")
+    assert copied == shown.rstrip("\n") and copied.startswith("@misc{")
+    status = chrome.find_element("css selector", "[role=status]")
+    assert status.get_attribute("textContent") == "Copied"  # read out by screen readers
+    assert (
+        chrome.execute_script("return getComputedStyle(arguments[0], '::after').content", button)
+        == '"Copied"'
+    )
+
+
+def test_a_terminal_session_is_copied_without_prompts_or_output(chrome: Any, real_url: str) -> None:
+    copied, _ = clipboard_after_clicking(chrome, real_url, "showcase.html", ".highlight-console")
+    assert copied == "nox -s build\npython3 -m http.server -d docs/_build/html"
+
+
+# -- search ---------------------------------------------------------------------------------------------
+
+
+def test_slash_puts_the_cursor_in_the_search_box(chrome: Any, real_url: str) -> None:
+    chrome.get(real_url + ARTICLE)
+    press(chrome, "/")
+    assert chrome.execute_script("return document.activeElement.name") == "q"
+    assert chrome.execute_script("return typeof Documentation") == "undefined"  # Sphinx's helpers not loaded
+
+
+def test_a_page_opened_from_search_results_highlights_the_words(chrome: Any, real_url: str) -> None:
+    chrome.get(real_url + "search.html?q=Hochreiter")
+    assert wait_until(
+        lambda: bool(chrome.find_elements("css selector", "#search-results ul.search li a")), 10
+    )
+    result = chrome.find_element("css selector", "#search-results ul.search li a")
+    assert result.get_attribute("href").split("?")[0].endswith(ARTICLE)
+    result.click()
+    assert wait_until(lambda: bool(chrome.find_elements("css selector", "article span.highlighted")), 5)
+    words = {span.text.lower() for span in chrome.find_elements("css selector", "article span.highlighted")}
+    assert words == {"hochreiter"}
+    chrome.get(real_url + ARTICLE)  # the words are highlighted once, not on every later visit
+    assert chrome.find_elements("css selector", "span.highlighted") == []

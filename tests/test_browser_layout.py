@@ -188,7 +188,7 @@ def test_printed_the_article_keeps_its_text_and_drops_the_furniture(
     ]
     for selector in furniture:
         assert not chrome.find_element("css selector", selector).is_displayed(), selector
-    buttons = chrome.find_elements("css selector", "button.copybtn")
+    buttons = chrome.find_elements("css selector", "button.copy-button")
     assert buttons and not any(button.is_displayed() for button in buttons)
     article = [
         "h1",

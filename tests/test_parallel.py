@@ -40,6 +40,12 @@ def test_the_benchmark_builds_and_reports_every_kind_of_build(tmp_path: Path) ->
         assert summary[kind]["peak_mib"] > 0
     assert summary["full"]["pages_written"] > summary["no change"]["pages_written"]
     assert summary["no change"]["pages_written"] == 0
+    weights = summary["page weight"]
+    assert (
+        "index.html" in weights
+        and "posts/2020/capabilities-of-deep-learning-models-to-generalize.html" in weights
+    )
+    assert any("/post-" in page for page in weights) and all(size > 1000 for size in weights.values())
 
 
 def test_the_environment_holds_no_copies_of_whole_posts(tmp_path: Path) -> None:

@@ -210,8 +210,8 @@ def test_an_organisation_is_cited_by_its_whole_name(real_site: Path) -> None:
 def test_the_cite_block_has_a_copy_button_script(blog_site: Path) -> None:
     page = soup(blog_site / FIRST)
     scripts = [s.get("src", "") for s in page.select("script")]
-    assert any(src.split("?")[0].endswith("_static/copybutton.js") for src in scripts)
-    assert (blog_site / "_static/copybutton.js").is_file()
+    assert any(src.split("?")[0].endswith("_static/publication-copy.js") for src in scripts)
+    assert (blog_site / "_static/publication-copy.js").is_file()
 
 
 # -- Updates and reading time ---------------------------------------------------------------------------

@@ -256,21 +256,3 @@ def test_published_entries_keep_their_ids_and_urls(real_site: Path) -> None:
         assert entry.link == entry.id
     for url in recorded:
         assert (real_site / url.removeprefix(BASE)).is_file(), url  # still served where it was
-
-
-def test_copy_button_files_only_where_there_is_code_to_copy(real_site: Path) -> None:
-    """sphinx-copybutton's 7 KiB (gzipped) load only on pages with a code block (posts: their BibTeX)."""
-
-    def copy_assets(page: str) -> list[str]:
-        html = soup(real_site / page)
-        urls = [s.get("src", "") for s in html.select("script")] + [
-            link["href"] for link in html.select("link[href]")
-        ]
-        return [url for url in urls if "copybutton" in url or "clipboard" in url]
-
-    assert (
-        copy_assets("index.html") == [] and copy_assets("blog.html") == [] and copy_assets("about.html") == []
-    )
-    post = "posts/2020/capabilities-of-deep-learning-models-to-generalize.html"
-    assert len(copy_assets(post)) == 3  # ClipboardJS, the button script and its style
-    assert soup(real_site / post).select_one("#cite-this-post pre")

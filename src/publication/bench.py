@@ -6,7 +6,8 @@ of 30, one category of 5, dates over ten years, and 3 citations from a 200-entry
 per-post bibliography. It is built the way ``nox -s build`` builds (``-n -W --keep-going``) and measured:
 
 - full build (fresh output and environment), no-change rebuild, one-post edit, new post;
-- wall time (median of ``--repeat`` runs), peak memory of the build process, pages written.
+- wall time (median of ``--repeat`` runs), peak memory of the build process, pages written;
+- what the home page, a synthetic post and the site's own posts weigh, gzipped with what they load.
 
 The result prints as a table and as JSON (``--json FILE`` writes it too). Nothing here asserts a time: the
 benchmark is the record; tests only check that it runs and reports.
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publication import bench_others as others
+from publication import page_weight
 
 WORDS = [
     "generalization",
@@ -250,6 +252,14 @@ def add_post(source: Path, index: int) -> None:
     (source / path).write_text(text, encoding="utf-8")
 
 
+def weigh_pages(html: Path) -> dict[str, int]:
+    """Gzipped bytes of the home page, the first synthetic post and the site's own posts, with their files."""
+    synthetic = sorted(html.glob("posts/*/post-*.html"))[:1]
+    own = [page for page in sorted(html.glob("posts/*/*.html")) if not page.name.startswith("post-")]
+    pages = ["index.html"] + [page.relative_to(html).as_posix() for page in synthetic + own]
+    return {page: int(page_weight.weigh(html, page)["total"]) for page in pages}
+
+
 def measure(docs: Path, posts: int, repeat: int) -> dict[str, object]:
     results: dict[str, list[Run]] = {"full": [], "no change": [], "one-post edit": [], "new post": []}
     for attempt in range(repeat):
@@ -257,6 +267,7 @@ def measure(docs: Path, posts: int, repeat: int) -> dict[str, object]:
             source = make_site(docs, Path(folder), posts)
             out = Path(folder) / "build"
             results["full"].append(build(source, out))
+            weights = weigh_pages(out / "html")
             results["no change"].append(build(source, out))
             touch_post(source)
             results["one-post edit"].append(build(source, out))
@@ -266,7 +277,7 @@ def measure(docs: Path, posts: int, repeat: int) -> dict[str, object]:
             with tempfile.TemporaryDirectory(prefix=f"publication-bench-{name}-") as folder:
                 for kind, run in generator(Path(folder), synthetic_posts(posts, random.Random(1))).items():
                     results.setdefault(f"{name} {kind}", []).append(run)
-    summary: dict[str, object] = {"posts": posts, "repeat": repeat}
+    summary: dict[str, object] = {"posts": posts, "repeat": repeat, "page weight": weights}
     for name, runs in results.items():
         summary[name] = {
             "seconds": round(statistics.median(r.seconds for r in runs), 2),
@@ -280,7 +291,7 @@ def measure(docs: Path, posts: int, repeat: int) -> dict[str, object]:
 def table(summary: dict[str, object]) -> str:
     lines = [f"{summary['posts']} posts, median of {summary['repeat']} run(s)", ""]
     lines.append(f"{'build':<22}{'seconds':>9}{'peak MiB':>10}{'pages written':>15}{'exit':>6}{'ratio':>8}")
-    rows = {name: row for name, row in summary.items() if isinstance(row, dict)}
+    rows = {name: row for name, row in summary.items() if isinstance(row, dict) and "seconds" in row}
     for name, row in rows.items():
         # the same kind of build by this project, over the other generator's: how many times slower
         kind = name.split(" ", 1)[1] if name.startswith(others.NAMES) else ""
@@ -292,6 +303,9 @@ def table(summary: dict[str, object]) -> str:
         )
     if not any(name.startswith(others.NAMES) for name in rows):
         lines.append(f"(jekyll and hugo not found: {others.HOW})")
+    lines += ["", "page weight (HTML, CSS, JS, fonts; gzipped)"]
+    for page, size in summary["page weight"].items():
+        lines.append(f"  {size / 1024:5.1f} KiB  {page}")
     return "\n".join(lines)
 
 
@@ -310,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(summaries, indent=1))
     if args.json:
         args.json.write_text(json.dumps(summaries, indent=1) + "\n", encoding="utf-8")
-    failed = any(row["exit_code"] for s in summaries for row in s.values() if isinstance(row, dict))
+    failed = any(row.get("exit_code") for s in summaries for row in s.values() if isinstance(row, dict))
     return 1 if failed else 0
 
 

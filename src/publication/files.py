@@ -29,8 +29,8 @@ ALWAYS_REWRITTEN = (
     "genindex.html",
     "search.html",
     "404.html",
-    "_static/*.css",
-    "_static/*.js",
+    "_static/**/*.css",  # publication.minify rewrites them too
+    "_static/**/*.js",
 )
 
 

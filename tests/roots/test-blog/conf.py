@@ -16,12 +16,15 @@ extensions = [
     "publication.mathml",
     "publication.margin_notes",
     "publication.numbering",
+    "publication.copy_buttons",
+    "publication.search_scripts",
+    "publication.minify",
+    "publication.unused_styles",
     "myst_parser",
     "ablog",
     "sphinxcontrib.bibtex",
     "sphinxext.opengraph",
     "notfound.extension",
-    "sphinx_copybutton",
 ]
 exclude_patterns = ["_build"]
 nitpicky = True
