@@ -39,6 +39,7 @@ extensions = [
     "publication.search_scripts",
     "publication.minify",
     "publication.unused_styles",
+    "publication.myst_patches",
     "publication.popovers",
     "publication.comments",
     # third-party

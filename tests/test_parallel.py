@@ -101,3 +101,30 @@ def test_an_entry_is_formatted_once_however_often_it_is_cited() -> None:
         citations._format_entry = original
     assert len(calls) == 1 and all(result is results[0] for result in results)
     assert results[0].text.render_as("text") == "A B. T. J, 2000."
+
+
+def test_myst_computes_default_settings_once_not_for_every_post(monkeypatch) -> None:
+    """MyST made, and threw away, a document with freshly computed settings for every post."""
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+    from myst_parser.mdit_to_docutils import base
+
+    from publication import myst_patches
+
+    calls = []
+    monkeypatch.setattr(
+        myst_patches,
+        "get_default_settings",
+        lambda *parsers: calls.append(parsers) or get_default_settings(*parsers),
+    )
+    myst_patches._default_settings.cache_clear()
+    monkeypatch.setattr(base, "make_document", myst_patches.make_document)  # what the extension's setup does
+    documents = [base.make_document(f"post-{n}.md") for n in range(20)]
+    assert len(calls) == 1
+    assert len({id(document.settings) for document in documents}) == 20  # each document its own settings
+    for document in documents[:2]:
+        settings, fresh = dict(vars(document.settings)), dict(vars(get_default_settings(Parser)))
+        assert settings.pop("record_dependencies").list == fresh.pop("record_dependencies").list == []
+        assert settings == fresh
+    assert documents[0].settings.record_dependencies is not documents[1].settings.record_dependencies
+    assert documents[3]["source"] == "post-3.md"

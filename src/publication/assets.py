@@ -7,6 +7,7 @@ that use it; nothing is loaded from another origin.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sphinx.config import Config
 
@@ -17,3 +18,8 @@ def add_static_path(_app: object, config: Config) -> None:
     """Ship the package's static files; first, so a file of the same name in the site's own wins."""
     if str(STATIC) not in config.html_static_path:
         config.html_static_path.insert(0, str(STATIC))
+
+
+def static_name(asset: Any) -> str:
+    """A page's script or style sheet as its path under ``_static`` (Sphinx keeps some as ``_static/…``)."""
+    return str(getattr(asset, "filename", asset)).removeprefix("_static/")

@@ -32,7 +32,10 @@ def figure_type(env: BuildEnvironment, node: nodes.Element) -> str | None:
 def numbers_of(env: BuildEnvironment, doctree: nodes.document) -> dict[str, dict[str, tuple[int, ...]]]:
     """Each numbered node's number, by kind and id, in document order, from 1."""
     numbers: dict[str, dict[str, tuple[int, ...]]] = {}
-    for node in doctree.findall(nodes.Element):
+    # only the classes a domain numbers (Sphinx matches the exact class; sections are the standard
+    # domain's own case), not every element of the post
+    enumerable = {nodes.section, *(cls for domain in env.domains.sorted() for cls in domain.enumerable_nodes)}
+    for node in doctree.findall(lambda node: node.__class__ in enumerable):
         figtype = figure_type(env, node)
         if figtype and node["ids"]:
             kind = numbers.setdefault(figtype, {})

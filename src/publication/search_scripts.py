@@ -15,15 +15,11 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from publication.assets import add_static_path
+from publication.assets import add_static_path, static_name
 
 #: What Sphinx adds to every page for its search, by file name.
 SPHINX_SCRIPTS = ("documentation_options.js", "doctools.js", "sphinx_highlight.js")
 SCRIPT = "publication-search.js"
-
-
-def _name(asset: Any) -> str:
-    return str(getattr(asset, "filename", asset)).rsplit("/", 1)[-1]
 
 
 def load_on_demand(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -31,7 +27,7 @@ def load_on_demand(app: Sphinx, pagename: str, templatename: str, context: dict,
         return
     scripts = context["script_files"]
     # in place: it is the builder's list, which Sphinx restores after each page
-    scripts[:] = [asset for asset in scripts if _name(asset) not in SPHINX_SCRIPTS]
+    scripts[:] = [asset for asset in scripts if static_name(asset) not in SPHINX_SCRIPTS]
     app.add_js_file(SCRIPT, loading_method="defer")
 
 

@@ -15,15 +15,12 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from publication.assets import static_name
+
 FURO_EXTENSIONS = "styles/furo-extensions.css"
 PYGMENTS = "pygments.css"
 #: How Sphinx's HTML marks a highlighted block or inline snippet.
 HIGHLIGHTED = ('class="highlight', 'class="code highlight')
-
-
-def _name(asset: Any) -> str:
-    """The file's path under ``_static`` (Sphinx writes some as ``_static/…``, some without)."""
-    return str(getattr(asset, "filename", asset)).removeprefix("_static/")
 
 
 def unused(app: Sphinx, context: dict) -> set[str]:
@@ -37,7 +34,7 @@ def drop_unused(app: Sphinx, pagename: str, templatename: str, context: dict, do
     if "css_files" in context:
         drop = unused(app, context)
         # in place: it is the builder's list, which Sphinx restores after each page
-        context["css_files"][:] = [asset for asset in context["css_files"] if _name(asset) not in drop]
+        context["css_files"][:] = [asset for asset in context["css_files"] if static_name(asset) not in drop]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

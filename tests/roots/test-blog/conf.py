@@ -20,6 +20,7 @@ extensions = [
     "publication.search_scripts",
     "publication.minify",
     "publication.unused_styles",
+    "publication.myst_patches",
     "myst_parser",
     "ablog",
     "sphinxcontrib.bibtex",
