@@ -13,6 +13,7 @@ import pytest
 import rcssmin
 import rjsmin
 
+from conftest import ROOTS, sphinx_build
 from helpers import pages, soup
 from publication import page_weight
 from publication.assets import STATIC
@@ -102,6 +103,14 @@ def test_pages_load_no_style_sheet_they_do_not_use(real_site: Path) -> None:
         highlighted = soup(page).select_one(".highlight") is not None
         assert ("_static/pygments.css" in files) == highlighted, page
         assert "_static/styles/furo.css" in files and "_static/publication.css" in files, page
+
+
+def test_a_site_can_keep_a_style_sheet_it_needs(tmp_path: Path) -> None:
+    result = sphinx_build(
+        ROOTS / "test-blog", tmp_path, "-D", "publication_keep_styles=styles/furo-extensions.css"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "_static/styles/furo-extensions.css" in loaded(tmp_path / "html", tmp_path / "html/index.html")
 
 
 def test_the_sites_own_scripts_and_styles_are_served_minified(real_site: Path) -> None:
