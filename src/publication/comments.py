@@ -23,7 +23,7 @@ import ablog.blog
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from publication.assets import add_static_path
+from publication.assets import add_static_path, add_to_page
 from publication.frontmatter import metadata_of
 
 logger = logging.getLogger(__name__)
@@ -129,8 +129,7 @@ def add_comments(app: Sphinx, pagename: str, templatename: str, context: dict, d
         return
     context["publication_comments"] = settings
     context["place_comments"] = place_after_related_pages
-    app.add_js_file(SCRIPT, loading_method="defer")
-    app.add_css_file(STYLE)
+    add_to_page(app, SCRIPT, STYLE)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from publication.assets import add_static_path
+from publication.assets import add_static_path, add_to_page
 
 SCRIPT = "publication-copy.js"
 STYLE = "publication-copy.css"
@@ -27,8 +27,7 @@ def has_code(doctree: nodes.document | None) -> bool:
 def add_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Only pages with a code block load the button (Sphinx adds these to this page alone)."""
     if has_code(doctree):
-        app.add_js_file(SCRIPT, loading_method="defer")
-        app.add_css_file(STYLE)
+        add_to_page(app, SCRIPT, STYLE)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

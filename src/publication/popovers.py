@@ -14,7 +14,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from publication.assets import add_static_path
+from publication.assets import add_static_path, add_to_page
 
 SCRIPT = "publication-popovers.js"
 STYLE = "publication-popovers.css"
@@ -33,8 +33,7 @@ def cites_or_notes(doctree: nodes.document | None) -> bool:
 def add_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Only pages with something to preview load the script (Sphinx adds these to this page alone)."""
     if cites_or_notes(doctree):
-        app.add_js_file(SCRIPT, loading_method="defer")
-        app.add_css_file(STYLE)
+        add_to_page(app, SCRIPT, STYLE)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from publication.assets import add_static_path, static_name
+from publication.assets import add_static_path, add_to_page, drop_from_page
 
 #: What Sphinx adds to every page for its search, by file name.
 SPHINX_SCRIPTS = ("documentation_options.js", "doctools.js", "sphinx_highlight.js")
@@ -25,10 +25,8 @@ SCRIPT = "publication-search.js"
 def load_on_demand(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     if templatename == "search.html" or "script_files" not in context:
         return
-    scripts = context["script_files"]
-    # in place: it is the builder's list, which Sphinx restores after each page
-    scripts[:] = [asset for asset in scripts if static_name(asset) not in SPHINX_SCRIPTS]
-    app.add_js_file(SCRIPT, loading_method="defer")
+    drop_from_page(context, "script_files", SPHINX_SCRIPTS)
+    add_to_page(app, SCRIPT)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

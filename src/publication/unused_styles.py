@@ -15,7 +15,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from publication.assets import static_name
+from publication.assets import drop_from_page
 
 FURO_EXTENSIONS = "styles/furo-extensions.css"
 PYGMENTS = "pygments.css"
@@ -31,10 +31,7 @@ def unused(app: Sphinx, context: dict) -> set[str]:
 
 
 def drop_unused(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    if "css_files" in context:
-        drop = unused(app, context)
-        # in place: it is the builder's list, which Sphinx restores after each page
-        context["css_files"][:] = [asset for asset in context["css_files"] if static_name(asset) not in drop]
+    drop_from_page(context, "css_files", unused(app, context))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
