@@ -51,7 +51,7 @@ def build(session: nox.Session) -> None:
     """Build the site into docs/_build/html, strictly; a failed build leaves the last good site in place."""
     install(session)
     options = [*sphinx_options("html"), *session.posargs]
-    session.run("python", "-m", "publication.publish", str(DOCS), str(BUILD / "html"), *options)
+    session.run("python", "-m", "publication.tools.publish", str(DOCS), str(BUILD / "html"), *options)
 
 
 @nox.session
@@ -78,8 +78,8 @@ def screenshots(session: nox.Session) -> None:
     """Build the site, then picture it with headless Chromium in docs/_build/screenshots, with a PDF print."""
     install(session, "screenshots")
     site = str(BUILD / "html")
-    session.run("python", "-m", "publication.publish", str(DOCS), site, *sphinx_options("html"))
-    session.run("python", "-m", "publication.screenshots", site, str(BUILD / "screenshots"))
+    session.run("python", "-m", "publication.tools.publish", str(DOCS), site, *sphinx_options("html"))
+    session.run("python", "-m", "publication.tools.screenshots", site, str(BUILD / "screenshots"))
 
 
 @nox.session
@@ -104,8 +104,10 @@ def check(session: nox.Session) -> None:
     install_axe(session)
     site = BUILD / "html"
     if not (site / "index.html").is_file():  # checks the last build as it is; builds only when there is none
-        session.run("python", "-m", "publication.publish", str(DOCS), str(site), *sphinx_options("html"))
-    session.run("python", "-m", "publication.sitecheck", str(site), *session.posargs)
+        session.run(
+            "python", "-m", "publication.tools.publish", str(DOCS), str(site), *sphinx_options("html")
+        )
+    session.run("python", "-m", "publication.tools.sitecheck", str(site), *session.posargs)
 
 
 @nox.session
@@ -135,7 +137,12 @@ def bench(session: nox.Session) -> None:
     """Time builds of a synthetic blog (full, no change, one edit, new post): nox -s bench -- --posts 1000."""
     install(session, "bench")
     session.run(
-        "python", "-m", "publication.bench", "--docs", str(DOCS), *(session.posargs or ["--posts", "100"])
+        "python",
+        "-m",
+        "publication.tools.bench",
+        "--docs",
+        str(DOCS),
+        *(session.posargs or ["--posts", "100"]),
     )
 
 

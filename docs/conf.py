@@ -3,7 +3,7 @@
 import os
 from urllib.parse import urlsplit
 
-from publication.site_url import resolve_site_url
+from publication.shared.site_url import resolve_site_url
 
 # -- Host ----------------------------------------------------------------------
 # Read the Docs sets READTHEDOCS_CANONICAL_URL for each build; elsewhere SITE_URL is the site's address.
@@ -20,28 +20,7 @@ language = "en"
 # -- General -------------------------------------------------------------------
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#general-configuration
 extensions = [
-    # ours (src/publication)
-    "publication.frontmatter",
-    "publication.ablog_patches",
-    "publication.drafts",
-    "publication.sources",
-    "publication.theme",
-    "publication.feeds",
-    "publication.rebuilds",
-    "publication.citations",
-    "publication.scholarly",
-    "publication.crawlers",
-    "publication.mathml",
-    "publication.margin_notes",
-    "publication.numbering",
-    "publication.linkcheck_cache",
-    "publication.copy_buttons",
-    "publication.search_scripts",
-    "publication.minify",
-    "publication.unused_styles",
-    "publication.myst_patches",
-    "publication.popovers",
-    "publication.comments",
+    "publication",  # ours (src/publication): every concern, in its order
     # third-party
     "myst_parser",
     "ablog",
@@ -79,7 +58,7 @@ blog_path = "blog"
 blog_post_pattern = ["posts/*/*.md"]
 blog_authors = {"editors": (author, None)}
 blog_default_author = "editors"
-blog_timezone = "UTC"  # for post dates written without a UTC offset
+publication_timezone = "UTC"  # for post dates written without a UTC offset
 blog_feed_subtitle = "Essays on why deep networks generalize."
 post_date_format = "%d %B %Y"
 post_date_format_short = "%d %b %Y"
@@ -91,7 +70,7 @@ post_show_prev_next = False  # furo's footer shows the previous and next post in
 # https://sphinxcontrib-bibtex.readthedocs.io/en/latest/usage.html#configuration
 bibtex_bibfiles = ["../refs.bib"]
 bibtex_default_style = "unsrt"
-bibtex_foot_reference_style = "foot_author_year"  # publication.citations
+bibtex_foot_reference_style = "foot_author_year"  # publication.site.citations
 
 # -- HTML ----------------------------------------------------------------------
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#options-for-html-output
@@ -105,7 +84,7 @@ html_permalinks_icon = "#"
 html_show_sourcelink = False
 html_copy_source = False  # the Markdown sources are not part of the published site
 html_last_updated_fmt = None
-html_math_renderer = "mathml"  # publication.mathml: MathML at build time, nothing from a CDN
+html_math_renderer = "mathml"  # publication.site.mathml: MathML at build time, nothing from a CDN
 html_sidebars = {
     "**": [
         "sidebar/brand.html",
@@ -121,18 +100,18 @@ html_theme_options = {
 }
 
 # -- Scholarly metadata --------------------------------------------------------
-# README.md "Citing and sharing"; publication.scholarly
+# README.md "Citing and sharing"; publication.site.scholarly
 publication_organization_authors = ["editors"]  # blog_authors that are not persons (cited as written)
 
 # -- Open Graph ----------------------------------------------------------------
 # https://sphinxext-opengraph.readthedocs.io/en/latest/#options
 ogp_site_url = html_baseurl
-ogp_enable_meta_description = False  # publication.theme writes each page's description
+ogp_enable_meta_description = False  # publication.site.theme writes each page's description
 ogp_social_cards = {"enable": False}  # posts bring their own image; cards would need matplotlib
 
 # -- Sitemap and 404 page ------------------------------------------------------
-# publication.crawlers (sitemap.xml, robots.txt)
-sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+# publication.site.crawlers (sitemap.xml, robots.txt)
+publication_sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 # https://sphinx-notfound-page.readthedocs.io/en/latest/configuration.html
 notfound_urls_prefix = urlsplit(html_baseurl).path  # 404 page links work at any depth
 notfound_context = {
@@ -143,11 +122,11 @@ notfound_context = {
 }
 
 # -- Comments ------------------------------------------------------------------
-# https://giscus.app (publication.comments; README.md, "Comments", says how to turn them on)
+# https://giscus.app (publication.site.comments; README.md, "Comments", says how to turn them on)
 # No provider: no page has comment markup. With "giscus", posts with `comments: true` offer a button
-# that loads giscus, and `giscus` needs "repo", "repo_id", "category" and "category_id".
-comments_provider = None
-giscus = {}
+# that loads giscus, and `publication_giscus` needs "repo", "repo_id", "category" and "category_id".
+publication_comments_provider = None
+publication_giscus = {}
 
 # -- Linkcheck -----------------------------------------------------------------
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#options-for-the-linkcheck-builder
@@ -155,8 +134,8 @@ linkcheck_timeout = 15
 linkcheck_retries = 2
 linkcheck_rate_limit_timeout = 60
 linkcheck_report_timeouts_as_broken = True
-linkcheck_cache_max_age = (
+publication_linkcheck_cache_max_age = (
     24 * 60 * 60
-)  # publication.linkcheck_cache: links that worked today are not asked again
+)  # publication.site.linkcheck_cache: links that worked today are not asked again
 linkcheck_workers = 5  # fewer requests at once to any one host
 linkcheck_anchors = False  # YouTube and arXiv build their pages with scripts

@@ -99,9 +99,9 @@ GISCUS = {
 
 def giscus_overrides(**settings: str) -> list[str]:
     """sphinx-build arguments that turn on giscus comments with the given settings."""
-    arguments = ["-D", "comments_provider=giscus"]
+    arguments = ["-D", "publication_comments_provider=giscus"]
     for key, value in settings.items():
-        arguments += ["-D", f"giscus.{key}={value}"]
+        arguments += ["-D", f"publication_giscus.{key}={value}"]
     return arguments
 
 

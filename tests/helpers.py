@@ -7,7 +7,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 # where a link leads, and what a fragment may point at: the site checks' own reading (nox -s check)
-from publication.sitecheck.site import ids_of, local_target, pages
+from publication.tools.sitecheck.site import ids_of, local_target, pages
 
 __all__ = ["FURO_STUB", "broken_links", "ids_of", "local_target", "pages", "soup"]
 

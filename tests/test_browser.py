@@ -20,7 +20,7 @@ import pytest
 
 from conftest import GISCUS
 from helpers import soup
-from publication import browser as browser_tools
+from publication.shared import browser as browser_tools
 
 ARTICLE = "posts/2020/capabilities-of-deep-learning-models-to-generalize.html"
 DISCUSSED = "posts/2024/discussed.html"

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import DOCS, ROOTS, sphinx_build
 from helpers import soup
-from publication import screenshots
+from publication.tools import screenshots
 from test_browser import browser, chrome, real_url, serve, wait_until  # noqa: F401 (fixtures)
 
 ARTICLE = "posts/2020/capabilities-of-deep-learning-models-to-generalize.html"

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import GISCUS, ROOTS, giscus_overrides, sphinx_build
 from helpers import pages, soup
-from publication.comments import giscus_attributes, place_after_related_pages
+from publication.site.comments import giscus_attributes, place_after_related_pages
 
 DISCUSSED = "posts/2024/discussed.html"
 
@@ -112,7 +112,10 @@ def test_feeds_carry_the_post_without_its_comments_section(comments_site: Path) 
             giscus_overrides(**GISCUS, colour="blue"),
             "giscus['colour'] is not a giscus setting",
         ),
-        (["-D", "comments_provider=disqus"], "comments_provider 'disqus' is not supported"),
+        (
+            ["-D", "publication_comments_provider=disqus"],
+            "publication_comments_provider 'disqus' is not supported",
+        ),
     ],
 )
 def test_a_bad_comments_setting_fails_the_build_naming_it(

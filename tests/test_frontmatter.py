@@ -7,7 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from publication.frontmatter import as_list, check, parse_datetime, read_front_matter, timezone_from_config
+from publication.site.frontmatter import (
+    as_list,
+    check,
+    parse_datetime,
+    read_front_matter,
+    timezone_from_config,
+)
 
 HALIFAX = ZoneInfo("America/Halifax")
 

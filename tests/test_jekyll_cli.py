@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from conftest import ROOTS
-from publication.jekyll.cli import main
+from publication.tools.jekyll.cli import main
 
 JEKYLL_SITE = ROOTS / "jekyll-site"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from publication.jekyll.cli import Outcome, run
+from publication.tools.jekyll.cli import Outcome, run
 
 
 def import_post(

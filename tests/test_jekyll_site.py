@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT, ROOTS, copy_site, sphinx_build
 from helpers import broken_links, soup
-from publication.jekyll.cli import Outcome, run
+from publication.tools.jekyll.cli import Outcome, run
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "jekyll" / "posts"
 SEED = ROOT.parent / "shared" / "seed" / "2020-01-27-capabilities-of-deep-learning-models-to-generalize.md"
@@ -63,7 +63,7 @@ def test_the_second_post_keeps_its_offset_figure_and_links(imported) -> None:
 
 def test_unpublished_posts_are_drafts(imported, tmp_path: Path) -> None:
     site, html, _ = imported
-    assert not (html / "posts/2019/unfinished.html").exists()  # publication.drafts holds drafts back
+    assert not (html / "posts/2019/unfinished.html").exists()  # publication.site.drafts holds drafts back
     listed = soup(html / "blog.html").get_text()
     assert "First steps" in listed and "Unfinished" not in listed
     preview = sphinx_build(site, tmp_path, "-D", "publication_show_drafts=1")

@@ -292,7 +292,7 @@ def test_timeouts_are_reported_as_the_setting_says(
     assert run.result.returncode == 1  # a timeout fails the build either way
 
 
-# -- The cache and the table (publication.linkcheck_cache) ---------------------------------------------------
+# -- The cache and the table (publication.site.linkcheck_cache) ----------------------------------------
 
 
 def test_a_second_run_within_a_day_asks_only_new_and_failed_links(tmp_path: Path, server: LinkServer) -> None:

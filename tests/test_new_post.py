@@ -11,10 +11,10 @@ import pytest
 
 from conftest import ROOTS, copy_site, sphinx_build
 from helpers import soup
-from publication.frontmatter import check, read_front_matter
-from publication.new_post import DESCRIPTION_PLACEHOLDER, create_post, main, slugify
+from publication.site.frontmatter import check, read_front_matter
+from publication.tools.new_post import DESCRIPTION_PLACEHOLDER, create_post, main, slugify
 
-BERLIN = ZoneInfo("Europe/Berlin")  # test-blog's blog_timezone
+BERLIN = ZoneInfo("Europe/Berlin")  # test-blog's publication_timezone
 NOW = dt.datetime(2026, 11, 26, 19, 55, 12, tzinfo=dt.UTC)
 
 

@@ -1,7 +1,7 @@
 """Light pages: each page loads only the files it uses, minified; the weight is measured, not asserted.
 
 The budget (a post under 30 KiB gzipped with everything it loads) is the benchmark's to record
-(``nox -s bench``, ``python -m publication.page_weight``); these tests hold what makes pages light.
+(``nox -s bench``, ``python -m publication.tools.page_weight``); these tests hold what makes pages light.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import rjsmin
 
 from conftest import ROOTS, sphinx_build
 from helpers import pages, soup
-from publication import page_weight
-from publication.assets import STATIC
+from publication.tools import page_weight
+from publication.site.assets import STATIC
 
 ARTICLE = "posts/2020/capabilities-of-deep-learning-models-to-generalize.html"
 SPHINX_SEARCH_HELPERS = ("documentation_options.js", "doctools.js", "sphinx_highlight.js")

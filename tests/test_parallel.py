@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from conftest import DOCS, sphinx_build
-from publication.bench import make_site
+from publication.tools.bench import make_site
 
 
 def snapshot(html: Path) -> dict[str, bytes]:
@@ -29,7 +29,7 @@ def test_a_parallel_build_is_strict_clean_and_identical_to_a_serial_one(tmp_path
 
 def test_the_benchmark_builds_and_reports_every_kind_of_build(tmp_path: Path) -> None:
     """The benchmark is the record of speed; here only that it runs and reports, never how fast."""
-    from publication.bench import main
+    from publication.tools.bench import main
 
     result = tmp_path / "bench.json"
     assert main(["--posts", "6", "--docs", str(DOCS), "--json", str(result)]) == 0
@@ -69,7 +69,7 @@ def test_pybtex_plugins_are_looked_up_once_per_build(tmp_path: Path, monkeypatch
 
     import pybtex.plugin
 
-    from publication.citations import _installed_entry_points, cache_pybtex_plugin_lookups
+    from publication.site.citations import _installed_entry_points, cache_pybtex_plugin_lookups
 
     calls = []
     real = importlib.metadata.entry_points
@@ -86,7 +86,7 @@ def test_an_entry_is_formatted_once_however_often_it_is_cited() -> None:
     from pybtex.database import parse_string
     from pybtex.plugin import find_plugin
 
-    import publication.citations as citations
+    import publication.site.citations as citations
 
     entry = parse_string("@article{k, author={A B}, title={T}, journal={J}, year={2000}}", "bibtex").entries[
         "k"
@@ -109,7 +109,7 @@ def test_myst_computes_default_settings_once_not_for_every_post(monkeypatch) -> 
     from docutils.parsers.rst import Parser
     from myst_parser.mdit_to_docutils import base
 
-    from publication import myst_patches
+    from publication.site import myst_patches
 
     calls = []
     monkeypatch.setattr(

@@ -22,7 +22,7 @@ def test_offset_aware_date_builds(blog_site: Path) -> None:
 
 def test_dates_without_offset_use_the_blog_time_zone(blog_site: Path) -> None:
     time = soup(blog_site / "posts/2019/first.html").select_one(".post-byline time")
-    assert time["datetime"] == "2019-03-01T09:30:00+01:00"  # blog_timezone = Europe/Berlin
+    assert time["datetime"] == "2019-03-01T09:30:00+01:00"  # publication_timezone = Europe/Berlin
 
 
 def test_byline_links_author_category_and_tags(blog_site: Path) -> None:

@@ -20,8 +20,8 @@ STRICT = ["-b", "html", "-n", "-W", "--keep-going"]
 
 
 def publish(source: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
-    """`nox -s build`'s command, started: python -m publication.publish SOURCE OUTPUT OPTIONS."""
-    command = [sys.executable, "-m", "publication.publish", str(source), str(out / "html")]
+    """`nox -s build`'s command, started: python -m publication.tools.publish SOURCE OUTPUT OPTIONS."""
+    command = [sys.executable, "-m", "publication.tools.publish", str(source), str(out / "html")]
     command += [*STRICT, "-d", str(out / "doctrees"), *extra]
     return subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_environ()
@@ -71,7 +71,7 @@ def test_a_posts_date_is_read_again_only_when_its_file_changes(
     """At 1,000 posts, reading every front matter on every build was a tenth of a no-change rebuild."""
     import datetime as dt
 
-    from publication import drafts
+    from publication.site import drafts
 
     post, store = tmp_path / "post.md", tmp_path / "doctrees" / drafts.DATES
     post.write_text("---\ntitle: A post\ndate: 2020-01-27 23:45:13 -04:00\n---\nText.\n")
@@ -91,7 +91,9 @@ def test_a_posts_date_is_read_again_only_when_its_file_changes(
     first = drafts.PostDates(store, dt.UTC)
     first.date(post, "post.md")
     first.save()
-    halifax = drafts.timezone_from_config("America/Halifax")  # another blog_timezone: every date read again
+    halifax = drafts.timezone_from_config(
+        "America/Halifax"
+    )  # another publication_timezone: every date read again
     assert drafts.PostDates(store, halifax).date(post, "post.md") == published
 
 

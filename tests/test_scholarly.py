@@ -76,7 +76,7 @@ def test_a_citation_reference_for_each_cited_work(blog_site: Path) -> None:
 
 def test_pages_that_are_not_posts_have_no_scholarly_metadata(blog_site: Path) -> None:
     for name in UNPUBLISHED:
-        assert not (blog_site / name).exists()  # publication.drafts holds them back
+        assert not (blog_site / name).exists()  # publication.site.drafts holds them back
     for name in ("index.html", "about.html", "blog.html"):
         page = soup(blog_site / name)
         assert not metas(page, "citation_title"), name

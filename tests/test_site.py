@@ -12,7 +12,7 @@ import feedparser
 
 from conftest import DOCS
 from helpers import FURO_STUB, broken_links, local_target, pages, soup
-from publication.frontmatter import read_front_matter
+from publication.site.frontmatter import read_front_matter
 
 BASE = "https://deep-learning-theory.readthedocs.io/en/latest/"
 ARTICLE = "posts/2020/capabilities-of-deep-learning-models-to-generalize.html"

@@ -8,8 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from publication.sitecheck import CHECKS, accessibility, feeds, html_validity, images, links, origins, run
-from publication.sitecheck.__main__ import main
+from publication.tools.sitecheck import (
+    CHECKS,
+    accessibility,
+    feeds,
+    html_validity,
+    images,
+    links,
+    origins,
+    run,
+)
+from publication.tools.sitecheck.__main__ import main
 
 BASE = "https://blog.example.org/"
 

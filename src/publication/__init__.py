@@ -1,12 +1,84 @@
-"""Sphinx extensions that make a MyST + ablog + sphinxcontrib-bibtex + furo project a research blog.
+"""A Sphinx extension that makes a MyST + ablog + sphinxcontrib-bibtex + furo project a research blog.
 
-Each module is an extension of its own, listed in ``docs/conf.py``:
+A site loads it as one extension, ahead of the third-party ones it builds on::
 
-* :mod:`publication.frontmatter` checks and normalises post front matter;
-* :mod:`publication.ablog_patches` holds every change made to ablog's behaviour;
-* :mod:`publication.theme` fits posts into furo's pages;
-* :mod:`publication.feeds` writes Atom and RSS feeds;
-* :mod:`publication.rebuilds` keeps incremental builds equal to clean ones.
+    extensions = ["publication", "myst_parser", "ablog", "sphinxcontrib.bibtex", ...]
+
+The package is laid out by who uses each part:
+
+* ``publication.site``: what a site loads, one module per concern, wired by :func:`setup` below;
+* ``publication.tools``: what a person runs (``publish``, ``new_post``, ``jekyll`` import, ``sitecheck``,
+  ``bench``, ``screenshots``, ``page_weight``);
+* ``publication.shared``: helpers both use (the site's address, the headless browser).
+
+Event priorities (Sphinx runs lower numbers first; 500 is the default, ablog's own handlers included):
+
+=====================  ========  ==============================================  ============================
+event                  priority  handler                                         why there
+=====================  ========  ==============================================  ============================
+config-inited          100       ablog_patches.keep_ablog_templates_out          before ablog reads the flag
+config-inited          600       drafts.hold_back_drafts                         after ablog matched posts
+transform (doctree)    790       frontmatter.NormaliseFrontMatter                before ablog's (800)
+doctree-read           900       ablog_patches.drop_post_doctree_copies          after ablog's process_posts
+env-get-updated        900       numbering.hand_numbers_to_sphinx                after Sphinx numbered
+doctree-resolved       600       theme.unlink_excerpt_citations                  after ablog's postlists
+doctree-resolved       900       theme.mark_bare_urls                            after every link is added
+missing-reference      400       feeds.resolve_feed_reference                    before ablog's handler
+html-page-context      400       scholarly.add_metadata                          before sphinxext-opengraph
+html-page-context      900       search_scripts, unused_styles                   after every page's assets
+build-finished         100       rebuilds.delete_removed_pages                   before sitemap and feeds
+build-finished         800       minify.minify_at_the_end                        after files are copied
+build-finished         900       crawlers.write_sitemap_and_robots               after removed pages went
+build-finished         990       files.keep_times_of_unchanged_files             after every writer
+=====================  ========  ==============================================  ============================
 """
 
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
 __version__ = "0.1.0"
+
+#: Bumped when what the package keeps in Sphinx's environment changes shape: an older environment is then
+#: read again from the sources instead of being trusted.
+ENV_VERSION = 2
+
+#: The concern modules under ``publication.site``, in the order they are set up. Order matters only where
+#: two handlers share an event and a priority; the table above lists every place where it does not.
+CONCERNS = (
+    "config",  # publication_* settings checked, renamed ones named
+    "frontmatter",  # each post's front matter read, checked and normalised once
+    "ablog_patches",  # every change to ablog's behaviour, guarded
+    "drafts",  # drafts and future posts held back from the published site
+    "sources",  # unreadable, empty or untitled post files named
+    "theme",  # byline, previous/next, descriptions, listings in furo
+    "feeds",  # Atom, RSS and JSON Feed
+    "rebuilds",  # incremental builds equal to clean ones
+    "citations",  # author-year footnote citations, refs.bib problems named
+    "scholarly",  # Highwire, JSON-LD, Open Graph, "Cite this post"
+    "crawlers",  # sitemap.xml and robots.txt
+    "mathml",  # math as MathML at build time
+    "margin_notes",
+    "numbering",  # figures, tables and equations numbered per post
+    "linkcheck_cache",
+    "copy_buttons",
+    "search_scripts",
+    "minify",
+    "unused_styles",
+    "myst_patches",
+    "popovers",
+    "comments",
+)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    for concern in CONCERNS:
+        app.setup_extension(f"publication.site.{concern}")
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -3,24 +3,7 @@
 project = "Test Blog"
 author = "Tester"
 extensions = [
-    "publication.frontmatter",
-    "publication.ablog_patches",
-    "publication.drafts",
-    "publication.sources",
-    "publication.theme",
-    "publication.feeds",
-    "publication.rebuilds",
-    "publication.citations",
-    "publication.scholarly",
-    "publication.crawlers",
-    "publication.mathml",
-    "publication.margin_notes",
-    "publication.numbering",
-    "publication.copy_buttons",
-    "publication.search_scripts",
-    "publication.minify",
-    "publication.unused_styles",
-    "publication.myst_patches",
+    "publication",  # ours (src/publication): every concern, in its order
     "myst_parser",
     "ablog",
     "sphinxcontrib.bibtex",
@@ -37,7 +20,7 @@ html_math_renderer = "mathml"
 ogp_site_url = "https://blog.example.org/"
 ogp_enable_meta_description = False
 ogp_social_cards = {"enable": False}
-sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+publication_sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 notfound_urls_prefix = "/"
 publication_organization_authors = []
 myst_footnote_sort = False
@@ -46,7 +29,7 @@ blog_path = "blog"
 blog_post_pattern = ["posts/*/*.md"]
 blog_authors = {"ada": ("Ada Lovelace", None), "alan": ("Alan Turing", None)}
 blog_default_author = "ada"
-blog_timezone = "Europe/Berlin"
+publication_timezone = "Europe/Berlin"
 bibtex_bibfiles = ["refs.bib"]
 bibtex_default_style = "unsrt"
 bibtex_foot_reference_style = "foot_author_year"

@@ -2,19 +2,7 @@
 project = "Import Test"
 author = "Tester"
 extensions = [
-    "publication.frontmatter",
-    "publication.ablog_patches",
-    "publication.theme",
-    "publication.feeds",
-    "publication.rebuilds",
-    "publication.citations",
-    "publication.drafts",
-    "publication.sources",
-    "publication.scholarly",
-    "publication.mathml",
-    "publication.numbering",
-    "publication.margin_notes",
-    "publication.crawlers",  # as docs/conf.py: the sitemap must not list the old addresses
+    "publication",  # ours (src/publication): every concern, in its order
     "myst_parser",
     "ablog",
     "sphinxcontrib.bibtex",
@@ -31,7 +19,7 @@ blog_path = "blog"
 blog_post_pattern = ["posts/*/*.md"]
 blog_authors = {"editors": ("The Editors", None)}
 blog_default_author = "editors"
-blog_timezone = "UTC"
+publication_timezone = "UTC"
 bibtex_bibfiles = []
 html_theme = "furo"
 html_math_renderer = "mathml"  # as docs/conf.py: imported math must convert without a CDN

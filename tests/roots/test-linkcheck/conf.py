@@ -4,7 +4,7 @@ import runpy
 from pathlib import Path
 
 project = "Test Linkcheck"
-extensions = ["myst_parser", "publication.linkcheck_cache"]  # as docs/conf.py
+extensions = ["publication", "myst_parser"]  # as docs/conf.py
 exclude_patterns = ["_build"]
 nitpicky = True
 
@@ -14,5 +14,9 @@ _DOCS_CONF = (
     os.environ.get("PUBLICATION_DOCS_CONF") or Path(__file__).resolve().parents[3] / "docs" / "conf.py"
 )
 globals().update(
-    {name: value for name, value in runpy.run_path(str(_DOCS_CONF)).items() if name.startswith("linkcheck_")}
+    {
+        name: value
+        for name, value in runpy.run_path(str(_DOCS_CONF)).items()
+        if name.startswith(("linkcheck_", "publication_linkcheck_"))
+    }
 )

@@ -2,13 +2,7 @@
 project = "Reading Test"
 author = "Tester"
 extensions = [
-    "publication.frontmatter",
-    "publication.ablog_patches",
-    "publication.theme",
-    "publication.feeds",
-    "publication.citations",
-    "publication.popovers",
-    "publication.comments",
+    "publication",  # ours (src/publication): every concern, in its order
     "myst_parser",
     "ablog",
     "sphinxcontrib.bibtex",
@@ -22,7 +16,7 @@ blog_path = "blog"
 blog_post_pattern = ["posts/*/*.md"]
 blog_authors = {"ada": ("Ada Lovelace", None)}
 blog_default_author = "ada"
-blog_timezone = "UTC"
+publication_timezone = "UTC"
 bibtex_bibfiles = ["refs.bib"]
 bibtex_default_style = "unsrt"
 bibtex_foot_reference_style = "foot_author_year"

@@ -1,0 +1,114 @@
+"""Every change this project makes to ablog's own behaviour, in one place.
+
+Each patch answers a measured problem of ablog 0.11.13 (see the test named beside it):
+
+* ablog compares post dates with a naive "tomorrow", so a date with a UTC offset crashes the build
+  ("can't compare offset-naive and offset-aware datetimes"). Front matter dates are made aware by
+  :mod:`publication.site.frontmatter`; here ablog's cut-off and far-future sentinels become aware too, and the
+  cut-off is *now* (or ``SOURCE_DATE_EPOCH``), so a post dated later today is not published early.
+  -> ``tests/test_posts.py::test_offset_aware_date_builds``
+* ablog publishes drafts and future-dated posts on a ``blog/drafts`` page. The published site lists no
+  draft, so that page is not generated. -> ``tests/test_posts.py::test_drafts_are_listed_nowhere``
+* ablog injects its own ``page.html``, which extends ``layout.html``; furo answers that with an error stub
+  on every page while a strict build still passes. The injection is switched off; the templates ablog's
+  generated pages need live in ``publication/templates/ablog/`` and extend furo's ``page.html``.
+  -> ``tests/test_site.py::test_no_page_shows_furo_error_stub``
+* ablog fills its post registry lazily, from whichever of its own handlers runs first after reading; a
+  handler of ours that runs before them would see no posts. :func:`blog_of` fills it when it is empty.
+  -> ``tests/test_scholarly.py::test_sitemap_lists_published_pages_only``
+* ablog does not say it is safe for parallel reading, so ``-j`` falls back to one process with a warning
+  that ``-W`` turns into a failure. What it keeps while reading is ``env.ablog_posts`` (by document) and
+  labels in the standard domain (which Sphinx merges itself); merging ``ablog_posts`` in ``env-merge-info``
+  makes it safe, as sunpy/ablog PR #330 proposes. -> ``tests/test_parallel.py``
+* ablog keeps a full copy of every post's document in the environment, for its own full-text feeds; this
+  project writes its feeds from the built pages, so the copies only made the environment, loaded at the
+  start of every build, twice as big. They are dropped after reading. Its excerpt (the first paragraph)
+  still points at the whole document it came from, and so pickled all of it again: the pointer is dropped
+  too (46 MB -> 6 MB at 1,000 posts). -> ``tests/test_feeds.py`` (full posts), ``tests/test_posts.py``
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import ablog.blog
+import ablog.post
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+
+def publication_cutoff(environ: dict[str, str] = os.environ) -> dt.datetime:  # type: ignore[assignment]
+    """The instant up to which posts are published: ``SOURCE_DATE_EPOCH`` if set, else now (UTC)."""
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    return dt.datetime.now(tz=dt.UTC)
+
+
+def use_aware_dates() -> None:
+    """Give ablog aware datetimes to compare post dates with."""
+    ablog.blog.TOMORROW = publication_cutoff()
+    ablog.blog.FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def blog_of(app: Sphinx) -> ablog.blog.Blog:
+    """ablog's registry of posts and drafts, filled from the environment if no handler has done it yet."""
+    blog = ablog.blog.Blog(app)
+    if not blog:
+        ablog.post.register_posts(app)
+    return blog
+
+
+def published_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """ablog's archive pages, without the page that lists drafts."""
+    drafts_page = blog_of(app).drafts.docname
+    for pagename, context, template in ablog.post.generate_archive_pages(app):
+        if pagename != drafts_page:
+            yield pagename, context, template
+
+
+def replace_listener(app: Sphinx, event: str, old: Any, new: Any) -> None:
+    for listener in list(app.events.listeners[event]):
+        if listener.handler is old:
+            app.disconnect(listener.id)
+            app.connect(event, new, priority=listener.priority)
+            return
+    raise RuntimeError(
+        f"ablog no longer connects {old.__name__} to {event!r}: review publication.site.ablog_patches"
+    )
+
+
+def merge_posts(app: Sphinx, env: Any, docnames: set[str], other: Any) -> None:
+    """Take the posts a parallel reader found into the main environment."""
+    found = getattr(other, "ablog_posts", {})
+    posts = env.__dict__.setdefault("ablog_posts", {})
+    for docname in docnames:
+        if docname in found:
+            posts[docname] = found[docname]
+
+
+def drop_post_doctree_copies(app: Sphinx, doctree: Any) -> None:
+    """After ablog has registered a post, forget its copy of the post's document (see above)."""
+    for postinfo in getattr(app.env, "ablog_posts", {}).get(app.env.docname, []):
+        postinfo["doctree"] = None
+        for paragraph in postinfo["excerpt"]:
+            for node in paragraph.findall():
+                node.document = None  # listings put the excerpt into documents of their own
+
+
+def keep_ablog_templates_out(app: Sphinx, config: Config) -> None:
+    config.skip_injecting_base_ablog_templates = True
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("ablog")
+    app.extensions["ablog"].parallel_read_safe = True  # with merge_posts below
+    app.connect("env-merge-info", merge_posts)
+    app.connect("doctree-read", drop_post_doctree_copies, priority=900)  # after ablog's process_posts
+    use_aware_dates()
+    app.connect("config-inited", keep_ablog_templates_out, priority=100)
+    replace_listener(app, "html-collect-pages", ablog.post.generate_archive_pages, published_archive_pages)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,86 @@
+"""What search engines read: ``sitemap.xml`` of the published pages, and ``robots.txt`` pointing at it.
+
+The sitemap lists every page in the output folder when the build ends, in address order, each post with its
+last change (``updated``, else its date) as ``lastmod``. sphinx-sitemap lists only the pages written by the
+current build, so an incremental build (one edited post) would publish a sitemap of a handful of pages; and
+it lists them in the order they finish writing, which differs between parallel builds. Pages are left out
+by ``publication_sitemap_excludes`` (shell patterns, as sphinx-sitemap's), and drafts shown by a preview
+always are.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+from xml.etree import ElementTree
+
+from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+
+from publication.site.ablog_patches import blog_of
+from publication.site.files import write_if_changed
+from publication.site.frontmatter import metadata_of
+
+SITEMAP = "sitemap.xml"
+NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+#: Output folders that hold no pages.
+NOT_PAGES = ("_static", "_images", "_sources", "_downloads")
+
+
+def published_pages(app: Sphinx) -> list[str]:
+    """The pages of the output folder, as paths relative to it, that belong in the sitemap."""
+    outdir = Path(app.builder.outdir)
+    blog = blog_of(app)
+    uri = app.builder.get_target_uri
+    drafts = {uri(post.docname) for post in blog.drafts}
+    # ablog's redirect pages (a post's old addresses) are not pages of their own
+    redirects = {uri(old) for post in [*blog.posts, *blog.drafts] for old in post.redirect or []}
+    pages = []
+    for page in outdir.rglob("*.html"):
+        name = page.relative_to(outdir).as_posix()
+        if name.split("/", 1)[0] in NOT_PAGES or name in drafts or name in redirects:
+            continue
+        if any(fnmatch.fnmatch(name, pattern) for pattern in app.config.publication_sitemap_excludes):
+            continue
+        pages.append(name)
+    return sorted(pages)
+
+
+def sitemap_xml(app: Sphinx, pages: list[str]) -> bytes:
+    modified = {}
+    for post in blog_of(app).posts:
+        moment = metadata_of(app.env, post.docname).get("updated") or post.date
+        modified[app.builder.get_target_uri(post.docname)] = moment.isoformat()
+    ElementTree.register_namespace("", NAMESPACE)
+    root = ElementTree.Element(f"{{{NAMESPACE}}}urlset")
+    for page in pages:
+        url = ElementTree.SubElement(root, f"{{{NAMESPACE}}}url")
+        ElementTree.SubElement(url, f"{{{NAMESPACE}}}loc").text = urljoin(app.config.html_baseurl, page)
+        if page in modified:
+            ElementTree.SubElement(url, f"{{{NAMESPACE}}}lastmod").text = modified[page]
+    ElementTree.indent(root)
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def robots_txt(sitemap_url: str) -> str:
+    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n"
+
+
+def write_sitemap_and_robots(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or not isinstance(app.builder, StandaloneHTMLBuilder):
+        return
+    if not app.config.html_baseurl:
+        return  # publication.site.feeds already warns: nothing absolute can be written
+    outdir = Path(app.builder.outdir)
+    write_if_changed(outdir / SITEMAP, sitemap_xml(app, published_pages(app)))
+    robots = robots_txt(urljoin(app.config.html_baseurl, SITEMAP))
+    write_if_changed(outdir / "robots.txt", robots.encode("utf-8"))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("publication_sitemap_excludes", [], "", types=[list, tuple])
+    # after the other build-finished writers, and after stale pages are removed (publication.site.rebuilds)
+    app.connect("build-finished", write_sitemap_and_robots, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,116 @@
+"""Drafts and future-dated posts stay out of the published site; a preview shows them, marked.
+
+A post with no ``date``, or dated after the build's cut-off (now, or ``SOURCE_DATE_EPOCH``), is not read at
+all when the site is built for publishing: no page, no listing, no feed, no sitemap entry, no search entry.
+The build says which posts it held back, so nothing the author wrote disappears silently. With
+``publication_show_drafts = True`` (``nox -s preview`` sets it) they are built like any post, and their
+pages say they are drafts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
+
+from publication.site.ablog_patches import publication_cutoff
+from publication.site.files import write_if_changed
+from publication.site.frontmatter import parse_datetime, read_front_matter, timezone_from_config
+
+logger = logging.getLogger(__name__)
+
+#: Each post's date as last read (in the doctree folder), so that a build reads again only the posts that
+#: changed: at 1,000 posts, reading every front matter took a tenth of a rebuild that changes nothing.
+DATES = "publication-post-dates.json"
+
+
+def publication_date(text: str, timezone: dt.tzinfo) -> dt.datetime | bool | None:
+    """The post's date; None if it has none (a draft); False if the post is empty or its front matter broken.
+
+    Such a post is built anyway, so that the build reports what is wrong with it.
+    """
+    front = read_front_matter(text)
+    if front.problems or not text.strip():
+        return False  # publication.site.sources reports an empty post
+    if "date" not in front.values:
+        return None
+    try:
+        return parse_datetime(front.values["date"], timezone)
+    except ValueError:
+        return False
+
+
+def post_sources(srcdir: Path, patterns: list[str]) -> list[Path]:
+    """The files ablog's ``blog_post_pattern`` matches (ablog keeps only their names without suffix)."""
+    return sorted({path for pattern in patterns for path in srcdir.glob(pattern) if path.is_file()})
+
+
+class PostDates:
+    """Posts' publication dates, read from a post only when its file changed since the last build."""
+
+    def __init__(self, store: Path, timezone: dt.tzinfo) -> None:
+        self.store, self.timezone = store, timezone
+        try:
+            saved = json.loads(store.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            saved = {}
+        # a date written without an offset is read in the configured time zone: another one, read again
+        self.previous = saved.get("dates", {}) if saved.get("timezone") == str(timezone) else {}
+        self.current: dict[str, list[Any]] = {}
+
+    def date(self, path: Path, name: str) -> dt.datetime | bool | None:
+        """As :func:`publication_date`; raises OSError or UnicodeDecodeError for a file Sphinx reports."""
+        stat = path.stat()
+        seen = self.previous.get(name)
+        if seen is not None and seen[:2] == [stat.st_mtime_ns, stat.st_size]:
+            value = seen[2]
+        else:
+            date = publication_date(path.read_text(encoding="utf-8"), self.timezone)
+            value = date.isoformat() if isinstance(date, dt.datetime) else date
+        self.current[name] = [stat.st_mtime_ns, stat.st_size, value]
+        return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+
+    def save(self) -> None:
+        data = {"timezone": str(self.timezone), "dates": self.current}
+        write_if_changed(self.store, json.dumps(data, indent=0, sort_keys=True).encode())
+
+
+def hold_back_drafts(app: Sphinx, config: Config) -> None:
+    """Exclude unpublished posts from the build, unless drafts are to be shown."""
+    if config.publication_show_drafts:
+        return
+    srcdir = Path(app.srcdir)
+    dates = PostDates(Path(app.doctreedir) / DATES, timezone_from_config(config.publication_timezone))
+    cutoff = publication_cutoff()
+    held: list[str] = []
+    for path in post_sources(srcdir, config.blog_post_pattern):
+        docname = path.relative_to(srcdir).with_suffix("").as_posix()
+        try:
+            date = dates.date(path, path.relative_to(srcdir).as_posix())
+        except (OSError, UnicodeDecodeError):
+            continue  # Sphinx reports it
+        if date is None or (date is not False and date > cutoff):
+            held.append(path.relative_to(srcdir).as_posix())
+            if docname in config.matched_blog_posts:
+                config.matched_blog_posts.remove(docname)
+    dates.save()
+    config.exclude_patterns = [*config.exclude_patterns, *held]
+    if held:
+        logger.info(
+            "held back %d unpublished post(s), not dated or dated in the future: %s "
+            "(nox -s preview shows them)",
+            len(held),
+            ", ".join(held),
+        )
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("publication.site.ablog_patches")
+    app.add_config_value("publication_show_drafts", False, "env", types=[bool])
+    app.connect("config-inited", hold_back_drafts, priority=600)  # after ablog has matched the posts
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,410 @@
+"""Atom and RSS 2.0 feeds for the whole blog, each tag and each category, carrying each post in full.
+
+ablog's own feeds are Atom only, resolve links against the wrong page, double every bibliography entry
+and stamp the build time. These feeds are built instead from each post page exactly as a reader sees
+it (after Sphinx has written it), with every link and image made absolute against the page's own URL,
+so citations, footnotes and cross-references point at the real page and anchor. Entry ids are the posts'
+permanent URLs; a feed's ``updated`` time is that of its newest entry, never the clock.
+
+The whole-blog Atom feed is also written to ``feed.xml``, where a Jekyll site serves its feed, so
+subscribers who came from the old site keep receiving posts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import lxml.html
+from docutils import nodes
+from feedgen.feed import FeedGenerator
+from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.util import logging
+
+from publication.site.ablog_patches import blog_of, publication_cutoff
+from publication.site.files import write_if_changed
+from publication.site.frontmatter import metadata_of
+from publication.site.scholarly import CITE_SECTION
+from publication.site.theme import shorten
+
+logger = logging.getLogger(__name__)
+
+#: Where the whole-blog Atom feed is also served, for subscribers of the site's Jekyll past.
+LEGACY_FEED = "feed.xml"
+#: Attributes that hold a URL, made absolute in feed entries.
+URL_ATTRIBUTES = ("href", "src", "poster", "cite")
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed: its title, the folder its files live in, and the posts it carries (none where only its
+    addresses are needed)."""
+
+    title: str
+    folder: str
+    posts: tuple[Any, ...] = ()
+
+    @property
+    def page(self) -> str:
+        """The page that lists the feed's posts."""
+        return f"{self.folder}.html"
+
+    @property
+    def atom(self) -> str:
+        return f"{self.folder}/atom.xml"
+
+    @property
+    def rss(self) -> str:
+        return f"{self.folder}/rss.xml"
+
+    @property
+    def json(self) -> str:
+        return f"{self.folder}/feed.json"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One post as every feed format carries it."""
+
+    post: Any
+    url: str
+    content: str  # HTML, with absolute URLs
+    summary: str  # plain text
+    updated: dt.datetime
+
+
+def site_feed(app: Sphinx) -> Feed:
+    """The whole blog's feed (its addresses only)."""
+    return Feed(app.config.project, app.config.blog_path)
+
+
+def feed_of(app: Sphinx, collection: Any) -> Feed | None:
+    """The feed of the posts an archive page lists: all posts, one tag or one category; else None."""
+    blog = blog_of(app)
+    if collection is blog.posts:
+        return Feed(app.config.project, app.config.blog_path, tuple(collection))
+    if collection.catalog is blog.tags:
+        noun = "tagged"
+    elif collection.catalog is blog.category:
+        noun = "in category"
+    else:
+        return None  # years and authors have archive pages but no feed of their own
+    if not len(collection):
+        return None  # only drafts carry this label
+    return Feed(f"{app.config.project}: posts {noun} “{collection}”", collection.path, tuple(collection))
+
+
+def all_feeds(app: Sphinx) -> list[Feed]:
+    """The whole blog's feed, then one per tag and per category that has a published post."""
+    blog = blog_of(app)
+    collections = [blog.posts, *blog.tags, *blog.category]
+    return [feed for collection in collections if (feed := feed_of(app, collection)) is not None]
+
+
+def absolute_url(app: Sphinx, target: str) -> str:
+    return urljoin(app.config.html_baseurl, target)
+
+
+def post_url(app: Sphinx, post: Any) -> str:
+    return absolute_url(app, app.builder.get_target_uri(post.docname))
+
+
+#: Page furniture inside the article, left out of feed entries: the title, the byline, the permalink marks,
+#: and "Cite this post" (it is about the page, not part of the text).
+FURNITURE = (
+    ".//h1 | .//*[contains(concat(' ', normalize-space(@class), ' '), ' post-byline ')]"
+    " | .//a[contains(concat(' ', normalize-space(@class), ' '), ' headerlink ')]"
+    f" | .//*[@id='{CITE_SECTION}']"
+)
+
+
+def entry_content(page_html: str, page_url: str) -> tuple[str, str]:
+    """The post body as shown on its page, with absolute URLs; and a plain-text summary.
+
+    Parsed with lxml, from the page's ``<article>`` only: the rest of the page (head, sidebars, footer) is
+    most of its bytes, and a feed entry is made of every post in every feed it is in.
+    """
+    start, end = page_html.find("<article"), page_html.rfind("</article>")
+    article_html = page_html[start : end + len("</article>")] if 0 <= start < end else page_html
+    root = lxml.html.fromstring(article_html)
+    found = root.xpath("descendant-or-self::article[@id='furo-main-content']")
+    if not found:
+        raise ValueError("no <article id='furo-main-content'> in the page")
+    article = found[0]
+    for furniture in article.xpath(FURNITURE):
+        furniture.drop_tree()  # keeps the text that follows it
+    for element in article.xpath(".//*[@href or @src or @poster or @cite or @srcset]"):
+        for attribute in URL_ATTRIBUTES:
+            if attribute in element.attrib:
+                element.set(attribute, urljoin(page_url, element.get(attribute)))
+        if "srcset" in element.attrib:
+            element.set(
+                "srcset",
+                ", ".join(
+                    " ".join([urljoin(page_url, part.split()[0]), *part.split()[1:]])
+                    for part in element.get("srcset").split(",")
+                ),
+            )
+    paragraphs = article.xpath(".//p")
+    summary = " ".join(paragraphs[0].text_content().split()) if paragraphs else ""
+    sections = article.xpath(".//section")
+    body = sections[0] if sections else article
+    inner = (body.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in body)
+    return inner.strip(), summary
+
+
+def updated_of(app: Sphinx, post: Any) -> dt.datetime:
+    return metadata_of(app.env, post.docname).get("updated") or post.update or post.date
+
+
+class EntryCache:
+    """Each post's feed content, parsed once from its page and kept until the page is written again.
+
+    A post appears in the blog's feed and in those of each of its tags and categories; its page is parsed
+    once per build at most, and not at all when it has not changed since the last build (the cache lives in
+    the doctree folder, keyed by the page's size and modification time).
+    """
+
+    FILE = "publication-feed-entries.json"
+
+    def __init__(self, app: Sphinx) -> None:
+        self.app = app
+        self.path = Path(app.doctreedir) / self.FILE
+        try:
+            self.stored: dict[str, list[Any]] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.stored = {}
+        self.used: dict[str, list[Any]] = {}
+
+    def content(self, post: Any) -> tuple[str, str]:
+        page = Path(self.app.builder.outdir) / self.app.builder.get_target_uri(post.docname)
+        stat = page.stat()
+        key = f"{stat.st_size}:{stat.st_mtime_ns}"
+        cached = self.used.get(post.docname) or self.stored.get(post.docname)
+        if cached is None or cached[0] != key:
+            url = post_url(self.app, post)
+            cached = [key, *entry_content(page.read_text(encoding="utf-8"), url)]
+        self.used[post.docname] = cached
+        return cached[1], cached[2]
+
+    def save(self) -> None:
+        self.path.write_text(json.dumps(self.used, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
+def entries_of(app: Sphinx, feed: Feed, cache: EntryCache) -> list[Entry]:
+    """The feed's posts, newest first, from their pages in the output folder."""
+    posts = sorted(feed.posts, key=lambda post: (post.date, post.docname), reverse=True)
+    if app.config.blog_feed_length:
+        posts = posts[: app.config.blog_feed_length]
+    entries = []
+    for post in posts:
+        content, first_paragraph = cache.content(post)
+        summary = shorten(metadata_of(app.env, post.docname).get("description") or first_paragraph)
+        entries.append(Entry(post, post_url(app, post), content, summary, updated_of(app, post)))
+    return entries
+
+
+def newest(entries: list[Entry]) -> dt.datetime:
+    """The feed's own time: its newest entry's, so rebuilding changes nothing; with no posts, the cutoff."""
+    return max((entry.updated for entry in entries), default=None) or publication_cutoff()
+
+
+def build_feed(app: Sphinx, feed: Feed, entries: list[Entry]) -> FeedGenerator:
+    """The feed as Atom and RSS 2.0 (feedgen)."""
+    generator = FeedGenerator()
+    generator.load_extension("dc", atom=False, rss=True)
+    generator.id(absolute_url(app, feed.atom))
+    generator.title(feed.title)
+    generator.subtitle(app.config.blog_feed_subtitle or app.config.project)
+    # feedgen keeps the last link as RSS's <channel><link>: the page the feed stands for
+    generator.link(href=absolute_url(app, feed.atom), rel="self")
+    generator.link(href=absolute_url(app, feed.page), rel="alternate")
+    generator.language(app.config.language or "en")
+    generator.generator("ablog + publication", uri="https://ablog.readthedocs.io/")
+    for item in entries:
+        post = item.post
+        entry = generator.add_entry(order="append")
+        entry.id(item.url)
+        entry.guid(item.url, permalink=True)
+        entry.title(post.title)
+        entry.link(href=item.url, rel="alternate")
+        for author in post.author or []:
+            entry.author({"name": str(author)})
+        entry.published(post.date)
+        entry.updated(item.updated)
+        for label in [*(post.category or []), *(post.tags or [])]:
+            entry.category(term=str(label), label=str(label))
+        entry.summary(item.summary)
+        entry.content(item.content, type="html")
+    generator.updated(newest(entries))
+    generator.lastBuildDate(newest(entries))
+    return generator
+
+
+def json_feed(app: Sphinx, feed: Feed, entries: list[Entry]) -> dict[str, Any]:
+    """The feed as JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/), with the same entries."""
+    items = []
+    for entry in entries:
+        post = entry.post
+        item: dict[str, Any] = {
+            "id": entry.url,
+            "url": entry.url,
+            "title": post.title,
+            "content_html": entry.content,
+            "summary": entry.summary,
+            "date_published": post.date.isoformat(),
+            "date_modified": entry.updated.isoformat(),
+            "authors": [{"name": str(author)} for author in post.author or []],
+            "tags": [str(label) for label in [*(post.category or []), *(post.tags or [])]],
+        }
+        image = metadata_of(app.env, post.docname).get("image")
+        if image:
+            item["image"] = absolute_url(app, image)
+        items.append(item)
+    return {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": feed.title,
+        "description": app.config.blog_feed_subtitle or app.config.project,
+        "home_page_url": absolute_url(app, feed.page),
+        "feed_url": absolute_url(app, feed.json),
+        "language": app.config.language or "en",
+        "authors": [{"name": app.config.author}],
+        "items": items,
+    }
+
+
+def write_feeds(app: Sphinx, exception: Exception | None) -> None:
+    """Write every feed after the pages they are built from."""
+    if exception is not None or not isinstance(app.builder, StandaloneHTMLBuilder):
+        return
+    if not app.config.html_baseurl:
+        logger.warning(
+            "html_baseurl is empty: feeds need absolute URLs, so none were written",
+            type="publication",
+            subtype="feed",
+        )
+        return
+    outdir = Path(app.builder.outdir)
+    feeds = all_feeds(app)
+    state = feeds_state(app, feeds)
+    stamp = Path(app.doctreedir) / "publication-feeds.state"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == state:
+        return  # no post page, feed membership or setting changed: every feed would come out the same
+    cache = EntryCache(app)
+    remove_vanished_feeds(app, {feed.folder for feed in feeds})
+    for feed in feeds:
+        entries = entries_of(app, feed, cache)
+        generator = build_feed(app, feed, entries)
+        (outdir / feed.folder).mkdir(parents=True, exist_ok=True)
+        atom = generator.atom_str(pretty=True)
+        write_if_changed(outdir / feed.atom, atom)
+        write_if_changed(outdir / feed.rss, generator.rss_str(pretty=True))
+        document = json.dumps(json_feed(app, feed, entries), ensure_ascii=False, indent=1) + "\n"
+        write_if_changed(outdir / feed.json, document.encode("utf-8"))
+        if feed.folder == app.config.blog_path:
+            write_if_changed(outdir / LEGACY_FEED, atom)
+    cache.save()
+    stamp.write_text(state, encoding="utf-8")
+
+
+def feeds_state(app: Sphinx, feeds: list[Feed]) -> str:
+    """A hash of everything the feeds are made of: which posts each carries, their pages (size and time of
+    the file: a post whose title, dates or tags changed was written again), and the configuration."""
+    outdir = Path(app.builder.outdir)
+    pages = {}
+    for feed in feeds:
+        for post in feed.posts:
+            if post.docname not in pages:
+                page = outdir / app.builder.get_target_uri(post.docname)
+                stat = page.stat() if page.is_file() else None
+                pages[post.docname] = (stat.st_size, stat.st_mtime_ns) if stat else None
+    state = (
+        [(feed.folder, feed.title, [post.docname for post in feed.posts]) for feed in feeds],
+        sorted(pages.items()),
+        getattr(app.builder, "config_hash", ""),
+        app.config.html_baseurl,
+        app.config.blog_feed_length,
+        [all(outdir.joinpath(name).is_file() for name in (f.atom, f.rss, f.json)) for f in feeds],
+    )
+    return hashlib.sha256(repr(state).encode()).hexdigest()
+
+
+def remove_vanished_feeds(app: Sphinx, folders: set[str]) -> None:
+    """Delete the feeds of tags and categories that no published post carries any more.
+
+    Their subscribers get a 404, as from a Jekyll site that dropped the tag, rather than a feed that stays
+    frozen forever. The folders of the last build's feeds are kept in the doctree folder.
+    """
+    store = Path(app.doctreedir) / "publication-feeds.json"
+    try:
+        previous = set(json.loads(store.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        previous = set()
+    outdir = Path(app.builder.outdir)
+    for folder in previous - folders:
+        gone = Feed("", folder)
+        for name in (gone.atom, gone.rss, gone.json):
+            (outdir / name).unlink(missing_ok=True)
+    store.write_text(json.dumps(sorted(folders)), encoding="utf-8")
+
+
+def _urls(app: Sphinx, feed: Feed) -> dict[str, str]:
+    return {
+        "atom": absolute_url(app, feed.atom),
+        "rss": absolute_url(app, feed.rss),
+        "json": absolute_url(app, feed.json),
+    }
+
+
+def feed_links(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Offer the page's own feed (on an archive page that has one) and the whole blog's, to feed readers."""
+    site = site_feed(app)
+    # ablog gives each archive page the collection of posts it lists
+    own = feed_of(app, context["collection"]) if "collection" in context else None
+    feeds = [site] if own is None or own.folder == site.folder else [own, site]
+    context["site_feed"] = _urls(app, site)
+    context["own_feed"] = _urls(app, own) if own is not None else None
+    context["feed_links"] = [
+        link
+        for feed in feeds
+        for link in (
+            {
+                "type": "application/atom+xml",
+                "title": f"{feed.title} (Atom)",
+                "href": absolute_url(app, feed.atom),
+            },
+            {
+                "type": "application/rss+xml",
+                "title": f"{feed.title} (RSS)",
+                "href": absolute_url(app, feed.rss),
+            },
+            {
+                "type": "application/feed+json",
+                "title": f"{feed.title} (JSON Feed)",
+                "href": absolute_url(app, feed.json),
+            },
+        )
+    ]
+
+
+def resolve_feed_reference(app: Sphinx, env: Any, node: Any, contnode: Any) -> Any:
+    """``{ref}`blog-feed``` links to the feed's real URL (ablog writes it without the base URL)."""
+    if node.get("reftarget") != "blog-feed" or not isinstance(app.builder, StandaloneHTMLBuilder):
+        return None
+    link = nodes.reference("", "", internal=False, refuri=absolute_url(app, site_feed(app).atom))
+    link += contnode if node.get("refexplicit") else nodes.Text(f"{app.config.project} feed")
+    return link
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("publication.site.ablog_patches")
+    app.connect("html-page-context", feed_links)
+    app.connect("missing-reference", resolve_feed_reference, priority=400)  # before ablog's handler
+    app.connect("build-finished", write_feeds)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

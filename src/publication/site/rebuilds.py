@@ -1,0 +1,213 @@
+"""Incremental builds that do only the work a change needs, and still equal a clean build byte for byte.
+
+Pages show blog data that lives outside their own source: every page's sidebar lists the recent posts, the
+home page the latest ones with excerpts, posts their previous and next post, ``{postlist}`` pages and
+ablog's archive pages their posts. Sphinx re-reads and rewrites only the files that changed, and ablog
+re-renders every archive page on every build. Here, after reading, the blog's listing data is compared with
+the last build's, and exactly the pages that show something that changed are written again:
+
+- the recent posts (sidebar) changed: every page;
+- the order or titles of the posts changed: every post (its previous/next links);
+- the latest posts' listing changed: the home page; any post's listing changed: pages with a ``{postlist}``;
+- an archive page is rendered only when what it lists changed (or its file is missing).
+
+Sphinx never deletes what it wrote: a removed post, a post turned back into a draft, or a tag no post
+carries any more would stay in the output (and be published). Their pages are deleted here. And Sphinx's
+search index, pruned of a removed page, keeps the words only that page had, with no page: they are dropped
+(:func:`prune_search_index`), so the index equals a clean build's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.search import IndexBuilder
+
+from publication.site.ablog_patches import blog_of, published_archive_pages, replace_listener
+from publication.site.frontmatter import metadata_of
+from publication.site.reading_time import reading_time
+
+#: Posts in the sidebar's "Recent posts" (templates/sidebar/blog.html); the home page shows
+#: ``publication_home_posts`` (publication.site.theme).
+SIDEBAR_POSTS = 5
+#: Where the archive pages' fingerprints are kept between builds (in the doctree folder: not published).
+ARCHIVE_FINGERPRINTS = "publication-archive-pages.json"
+
+
+def listing_of(app: Sphinx, post: Any) -> tuple[Any, ...]:
+    """Everything a listing, card or link shows of a post."""
+    meta = metadata_of(app.env, post.docname)
+    excerpt = " ".join(node.astext() for node in post.excerpt)
+    return (
+        post.docname,
+        post.title,
+        post.date.isoformat() if post.date else "",
+        str(meta.get("updated", "")),
+        [str(tag) for tag in post.tags],
+        [str(c) for c in post.category],
+        [str(a) for a in post.author],
+        meta.get("description", ""),
+        meta.get("image", ""),
+        excerpt,
+        reading_time(app.env, post.docname),
+    )
+
+
+@dataclass(frozen=True)
+class Listing:
+    recent: tuple[Any, ...]
+    order: tuple[Any, ...]
+    home: tuple[Any, ...]
+    everything: tuple[Any, ...]
+
+
+def listing(app: Sphinx) -> Listing:
+    blog = blog_of(app)
+    posts = list(blog.posts)  # newest first
+    rows = tuple(_frozen(listing_of(app, post)) for post in posts)
+    return Listing(
+        recent=tuple((post.docname, post.title) for post in posts[:SIDEBAR_POSTS]),
+        order=tuple((post.docname, post.title) for post in posts),
+        home=rows[: app.config.publication_home_posts],
+        everything=rows,
+    )
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    return value
+
+
+def note_postlists(app: Sphinx, doctree: nodes.document) -> None:
+    """Remember which documents hold a ``{postlist}``: they show other posts' listings."""
+    from ablog.post import PostList
+
+    if next(iter(doctree.findall(PostList)), None) is not None:
+        app.env.metadata[app.env.docname]["publication_postlist"] = True
+
+
+def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """The documents, beyond those Sphinx read again, whose page shows listing data that changed."""
+    new = listing(app)
+    old: Listing | None = getattr(env, "publication_listing", None)
+    env.publication_listing = new  # type: ignore[attr-defined]  # pickled with the environment
+    if old is None:
+        return []  # a first build writes every page anyway
+    if old.recent != new.recent:
+        return sorted(env.found_docs)
+    rewrite: set[str] = set()
+    if old.order != new.order:
+        rewrite |= {docname for docname, _ in new.order + old.order}
+    if old.home != new.home:
+        rewrite.add(app.config.root_doc)
+    if old.everything != new.everything:
+        rewrite |= {name for name, meta in env.metadata.items() if meta.get("publication_postlist")}
+    return sorted(rewrite & env.found_docs)
+
+
+def note_removed(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Remember the documents gone since the last build (deleted, or held back as drafts)."""
+    app.publication_removed = set(removed)  # type: ignore[attr-defined]
+    return []
+
+
+def delete_removed_pages(app: Sphinx, exception: Exception | None) -> None:
+    """Delete the pages, and the BibTeX files beside posts, of documents that no longer exist."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    for docname in getattr(app, "publication_removed", ()):
+        page = outdir / app.builder.get_target_uri(docname)
+        sources = list((outdir / "_sources").glob(f"{docname}.*.txt"))  # with html_copy_source
+        for path in (page, page.with_suffix(".bib"), *sources):
+            path.unlink(missing_ok=True)
+
+
+def fingerprint(
+    app: Sphinx,
+    pagename: str,
+    context: dict[str, Any],
+    template: str,
+    shared: tuple[Any, ...],
+    listings: dict[str, Any],
+) -> str:
+    """What an archive page shows, as a hash: its posts' listings, its title, and what every page shares
+    (the sidebar, the templates' time, the HTML configuration)."""
+    listed = context.get("collection") or context.get("catalog") or []
+    posts = []
+    for item in listed:
+        if hasattr(item, "docname") and hasattr(item, "title") and hasattr(item, "date"):
+            posts.append(listings.get(item.docname) or _frozen(listing_of(app, item)))
+        else:  # a catalog lists collections, each listing posts (drafts too, in a preview)
+            posts.append((str(item), [listings.get(p.docname) or _frozen(listing_of(app, p)) for p in item]))
+    state = (
+        pagename,
+        template,
+        str(context.get("title", "")),
+        str(context.get("redirect", "")),
+        posts,
+        shared,
+    )
+    return hashlib.sha256(repr(state).encode()).hexdigest()
+
+
+def only_changed_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """ablog's archive pages, skipping each one whose content has not changed since the last build."""
+    store = Path(app.doctreedir) / ARCHIVE_FINGERPRINTS
+    try:
+        previous = json.loads(store.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = {}
+    current = {}
+    # computed after reading (pages_to_rewrite) and kept in the environment: not computed again here
+    now: Listing = getattr(app.env, "publication_listing", None) or listing(app)
+    listings = {row[0]: row for row in now.everything}
+    shared = (
+        now.recent,  # the sidebar's recent posts
+        app.builder.templates.newest_template_mtime(),  # once: it looks at every template file
+        getattr(app.builder, "config_hash", ""),  # Sphinx's hash of the configuration that pages depend on
+    )
+    for pagename, context, template in published_archive_pages(app):
+        current[pagename] = fingerprint(app, pagename, context, template, shared, listings)
+        page = Path(app.outdir) / app.builder.get_target_uri(pagename)
+        if previous.get(pagename) == current[pagename] and page.is_file():
+            continue
+        yield pagename, context, template
+    for gone in previous.keys() - current.keys():  # a tag or category no published post carries any more
+        (Path(app.outdir) / app.builder.get_target_uri(gone)).unlink(missing_ok=True)
+    store.write_text(json.dumps(current, indent=0, sort_keys=True), encoding="utf-8")
+
+
+_sphinx_prune = IndexBuilder.prune
+
+
+def prune_search_index(self: IndexBuilder, docnames: Iterable[str]) -> None:
+    """Sphinx's pruning, then the words that no page has any more (a clean build never lists them)."""
+    _sphinx_prune(self, docnames)
+    for mapping in (self._mapping, self._title_mapping):
+        for word in [word for word, pages in mapping.items() if not pages]:
+            del mapping[word]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    IndexBuilder.prune = prune_search_index  # type: ignore[method-assign]
+    app.setup_extension("publication.site.ablog_patches")
+    app.setup_extension("publication.site.theme")  # publication_home_posts
+    app.setup_extension("publication.site.files")
+    app.connect("doctree-read", note_postlists)
+    app.connect("env-get-updated", pages_to_rewrite)
+    app.connect("env-get-outdated", note_removed)
+    app.connect("build-finished", delete_removed_pages, priority=100)  # before sitemap and feeds
+    replace_listener(app, "html-collect-pages", published_archive_pages, only_changed_archive_pages)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

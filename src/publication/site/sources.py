@@ -1,0 +1,96 @@
+"""Check each post's file before Sphinx reads it, so a bad file is named, not crashed on or skipped.
+
+Sphinx stops with a traceback ("Encoding error!") on a file that is not UTF-8, and leaves an empty file out
+without a word; a post without a title is reported only as "isn't included in any toctree". Here each of
+these is a warning at the file (and line) with what to do, and all of them are reported in one run.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from publication.site.frontmatter import FRONT_MATTER_BLOCK, read_front_matter
+
+logger = logging.getLogger(__name__)
+
+
+def _warn(docname: str, line: int | None, message: str) -> None:
+    logger.warning(message, location=(docname, line), type="publication", subtype="source")
+
+
+def decode_problem(data: bytes) -> tuple[int, str] | None:
+    """Where a file stops being UTF-8: (line, message), or None if it is UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        byte = data[error.start : error.start + 1].hex()
+        return line, f"the file is not UTF-8 (byte 0x{byte} on this line): save it as UTF-8"
+    return None
+
+
+def post_problems(text: str) -> list[tuple[int, str]]:
+    """What makes a post unpublishable although its file reads: no text, no title."""
+    if not text.strip():
+        return [(1, "the post is empty: write its front matter and text, or delete the file")]
+    match = FRONT_MATTER_BLOCK.match(text)
+    body = text[match.end() :] if match else text
+    problems = []
+    if not body.strip():
+        problems.append((text.count("\n", 0, match.end()) + 1 if match else 1, "the post has no text"))
+    has_title = "title" in read_front_matter(text).values
+    if not has_title and not any(line.startswith("# ") for line in body.splitlines()):
+        problems.append(
+            (1, "the post has no title: add 'title:' to its front matter or start it with '# Title'")
+        )
+    return problems
+
+
+def check_sources(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Warn about each bad post file; leave out the ones Sphinx cannot read at all."""
+    posts = set(app.config.matched_blog_posts)
+    for docname in list(docnames):
+        path = Path(env.doc2path(docname))
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue  # Sphinx reports it
+        problem = decode_problem(data)
+        if problem is not None:
+            _warn(docname, *problem)
+            # Sphinx would stop the whole build on it; it is neither read nor written
+            docnames.remove(docname)
+            env.found_docs.discard(docname)
+            continue
+        if docname in posts:
+            for line, message in post_problems(data.decode("utf-8")):
+                _warn(docname, line, message)
+
+
+def check_slugs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Two posts with the same file name (slug), in different years, are reported."""
+    by_slug: dict[str, list[str]] = defaultdict(list)
+    for docname in sorted(app.config.matched_blog_posts):
+        by_slug[PurePosixPath(docname).name].append(docname)
+    for slug, owners in by_slug.items():
+        for docname in owners[1:]:
+            if docname in docnames:
+                _warn(
+                    docname,
+                    1,
+                    f"another post, {owners[0]}, has the same slug {slug!r}: give each post a file name "
+                    "of its own, so links, redirects from old addresses and citations tell them apart",
+                )
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("publication.site.ablog_patches")
+    app.connect("env-before-read-docs", check_sources)
+    app.connect("env-before-read-docs", check_slugs)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,263 @@
+"""Fit ablog's posts into furo's pages: byline, previous/next post, page descriptions, listings.
+
+furo knows nothing of posts. This module gives each post a header under its title (the description as a
+standfirst; a byline with the date and time with its UTC offset, reading time, author, tags, category, with
+links to their archives; the header image), turns furo's footer links into
+previous/next *post* links, gives every page its own meta description, and makes the excerpts ablog
+copies into listings safe to show away from their post (a citation there links nowhere, so it becomes
+plain text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.config import Config
+from sphinx.util.osutil import relative_uri
+
+from publication.site.ablog_patches import blog_of
+from publication.site.frontmatter import metadata_of
+from publication.site.reading_time import reading_time
+
+DESCRIPTION_LENGTH = 200
+
+
+def format_moment(moment: dt.datetime) -> str:
+    """'27 January 2020, 23:45 UTC−04:00': the instant as the author wrote it, offset included."""
+    offset = moment.strftime("%z")
+    sign = "−" if offset.startswith("-") else "+"
+    zone = "UTC" if offset in ("+0000", "") else f"UTC{sign}{offset[1:3]}:{offset[3:5]}"
+    return f"{moment.day} {moment:%B %Y, %H:%M} {zone}"
+
+
+def _link(builder: StandaloneHTMLBuilder, docname: str, collection: Any, css: str = "") -> str:
+    """A link to a tag, category or author archive; plain text when the archive has no page (drafts)."""
+    label = html.escape(str(collection))
+    attributes = f' class="{css}"' if css else ""
+    if not len(collection):
+        return f"<span{attributes}>{label}</span>"
+    href = html.escape(builder.get_relative_uri(docname, collection.docname))
+    return f'<a{attributes} href="{href}">{label}</a>'
+
+
+def _links(builder: StandaloneHTMLBuilder, docname: str, collections: list[Any]) -> str:
+    return ", ".join(_link(builder, docname, collection) for collection in collections)
+
+
+def _time(moment: dt.datetime) -> str:
+    return f'<time datetime="{moment.isoformat()}">{html.escape(format_moment(moment))}</time>'
+
+
+def byline_html(
+    builder: StandaloneHTMLBuilder,
+    docname: str,
+    post: Any,
+    *,
+    updated: dt.datetime | None = None,
+    reading: str = "",
+) -> str:
+    """The line under a post's title: when (and when last updated), by whom, filed where, how long."""
+    parts = []
+    if post.date and post.published:
+        parts.append(f'<span class="post-date">Published {_time(post.date)}</span>')
+        if updated and updated > post.date:
+            parts.append(f'<span class="post-updated">Updated {_time(updated)}</span>')
+    elif post.date:  # only previews build it (publication.site.drafts)
+        parts.append(f'<span class="post-draft">Scheduled for {_time(post.date)}</span>')
+    else:
+        parts.append('<span class="post-draft">Draft</span>')
+    if reading:
+        parts.append(f'<span class="post-reading-time">{html.escape(reading)}</span>')
+    if post.author:
+        parts.append(f'<span class="post-author">by {_links(builder, docname, post.author)}</span>')
+    if post.category:
+        parts.append(f'<span class="post-category">in {_links(builder, docname, post.category)}</span>')
+    if post.tags:
+        tags = " ".join(f"<li>{_link(builder, docname, tag, 'post-tag')}</li>" for tag in post.tags)
+        parts.append(f'<ul class="post-tags" aria-label="Tags">{tags}</ul>')
+    byline = '<div class="post-byline">' + " ".join(parts) + "</div>"
+    if not post.published:
+        byline = (
+            '<p class="post-draft-banner" role="note">This is a draft: it is not published, '
+            "and only previews show it.</p>" + byline
+        )
+    return byline
+
+
+def add_byline(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Put the post's header under its title: standfirst (the description), byline, header image."""
+    if not isinstance(app.builder, StandaloneHTMLBuilder):
+        return
+    blog = blog_of(app)
+    if docname not in blog:
+        return
+    title = next(iter(doctree.findall(nodes.title)), None)
+    if title is None:
+        return
+    meta = metadata_of(app.env, docname)
+    # the description, when the author wrote one, opens the post as its standfirst
+    description = meta.get("description")
+    standfirst = f'<p class="post-standfirst">{html.escape(description)}</p>' if description else ""
+    header = standfirst + byline_html(
+        app.builder,
+        docname,
+        blog[docname],
+        updated=meta.get("updated"),
+        reading=reading_time(app.env, docname),
+    )
+    if meta.get("image"):
+        src = relative_uri(app.builder.get_target_uri(docname), meta["image"])
+        alt = meta.get("image_alt", "")
+        header += (
+            f'<figure class="post-header-image"><img src="{html.escape(src)}" alt="{html.escape(alt)}"'
+            ' width="1200" height="630"></figure>'
+        )
+    title.parent.insert(title.parent.index(title) + 1, nodes.raw("", header, format="html"))
+
+
+def unlink_excerpt_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """In post listings, turn links to in-page anchors (citations, footnotes) into their text.
+
+    ablog copies a post's first paragraph into listings; a citation in it points to the post's own
+    bibliography, which the listing page does not have.
+    """
+    for excerpt in doctree.findall(
+        lambda node: isinstance(node, nodes.Element) and "ablog-post-excerpt" in node["classes"]
+    ):
+        for ref in list(excerpt.findall(nodes.reference)):
+            if ref.get("refid") or str(ref.get("refuri", "")).startswith("#"):
+                ref.replace_self(nodes.inline("", "", *ref.children, classes=["citation-text"]))
+        for ref in list(excerpt.findall(nodes.footnote_reference)):
+            ref.parent.remove(ref)  # replace_self([]) refuses a node with ids
+
+
+def mark_bare_urls(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Mark links whose text is their own address (``class="bare-url"``).
+
+    A print writes each link's address after its text; a link that already reads as its address must not
+    say it twice.
+    """
+    for ref in doctree.findall(nodes.reference):
+        uri = str(ref.get("refuri", ""))
+        if uri and ref.astext().strip() == uri:
+            ref["classes"].append("bare-url")
+
+
+def plain_description(doctree: nodes.document | None) -> str:
+    """The first paragraph of a page as one line of plain text, cut at a word boundary."""
+    if doctree is None:
+        return ""
+    for paragraph in doctree.findall(nodes.paragraph):
+        if paragraph.next_node(nodes.field_body, ascend=False, descend=False):
+            continue
+        if any(isinstance(parent, nodes.docinfo | nodes.field_list) for parent in _ancestors(paragraph)):
+            continue
+        text = " ".join(paragraph.astext().split())
+        if text:
+            return shorten(text)
+    return ""
+
+
+def _ancestors(node: nodes.Node) -> list[nodes.Node]:
+    found = []
+    while node.parent is not None:
+        node = node.parent
+        found.append(node)
+    return found
+
+
+def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def excerpt_text(env: Any, post: Any) -> str:
+    """A post's excerpt as plain text, for listings: its description, else its first paragraph."""
+    meta = metadata_of(env, post.docname)
+    text = " ".join(" ".join(node.astext().split()) for node in post.excerpt)
+    return shorten(meta.get("description") or text)
+
+
+def post_image(env: Any, post: Any, pathto: Any) -> dict[str, str] | None:
+    """A post's front-matter image for a listing on this page: its relative ``src`` and its ``alt``."""
+    meta = metadata_of(env, post.docname)
+    if not meta.get("image"):
+        return None
+    return {"src": pathto(meta["image"], 1), "alt": meta.get("image_alt", "")}
+
+
+def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Give every page a description, and posts their previous/next post in furo's footer."""
+    blog = blog_of(app)
+    if context.get("catalog") is blog.archive:
+        context["title"] = "Posts by year"  # ablog calls it "All posts", like the page that lists them all
+    elif context.get("collection") is blog.posts:
+        context["title"] = "All posts"
+    meta = metadata_of(app.env, pagename)
+    description = meta.get("description") or (app.env.metadata.get(pagename, {}).get("description"))
+    if not description and "collection" in context:
+        collection = context["collection"]
+        count = len(collection)
+        noun = "post" if count == 1 else "posts"
+        description = f"{context.get('title', collection)}: {count} {noun} on {app.config.project}."
+    if not description and "catalog" in context:
+        description = f"{context.get('title')} of {app.config.project}."
+    if not description:
+        # Sphinx's own pages (genindex, search) set their title in the template, after this event
+        title = (
+            BeautifulSoup(str(context.get("title", "")), "html.parser").get_text() or pagename.capitalize()
+        )
+        description = plain_description(doctree) or f"{title} – {app.config.project}"
+    context["page_description"] = description
+    context["excerpt_text"] = lambda post: excerpt_text(app.env, post)
+    context["post_image"] = lambda post: post_image(app.env, post, context["pathto"])
+    context["publication_home_posts"] = app.config.publication_home_posts
+    context["metatags"] = context.get("metatags", "") + (
+        f'\n    <meta name="description" content="{html.escape(shorten(description))}">'
+    )
+    # furo's previous/next follow the table of contents, as in a manual; a blog's follow its posts
+    context["prev"] = context["next"] = None
+    if pagename in blog and blog[pagename].published:
+        post = blog[pagename]
+        context["post"] = post
+        pathto = context["pathto"]
+        context["prev"] = (
+            {"link": pathto(post.prev.docname), "title": html.escape(post.prev.title)} if post.prev else None
+        )
+        context["next"] = (
+            {"link": pathto(post.next.docname), "title": html.escape(post.next.title)} if post.next else None
+        )
+
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def add_templates(app: Sphinx, config: Config) -> None:
+    """Our templates come after the site's own ``templates_path``, so a site can still override them."""
+    config.templates_path.append(str(TEMPLATES))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("publication.site.ablog_patches")
+    app.setup_extension("publication.site.reading_time")
+    # the home page stays short: the newest few posts as cards, then a link to all of them
+    app.add_config_value("publication_home_posts", 7, "html", types=[int])
+    app.connect("config-inited", add_templates)
+    app.connect("doctree-resolved", add_byline)
+    # last, after every extension has added its links (publication.site.scholarly's "Cite this post")
+    app.connect("doctree-resolved", mark_bare_urls, priority=900)
+    # after ablog's own handler (priority 500) has turned postlist nodes into lists with excerpts
+    app.connect("doctree-resolved", unlink_excerpt_citations, priority=600)
+    app.connect("html-page-context", page_context)
+    app.setup_extension(
+        "publication.site.markup"
+    )  # valid, accessible markup where furo and docutils fall short
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
