@@ -46,12 +46,26 @@ def sphinx(session: nox.Session, builder: str) -> None:
     session.run("sphinx-build", *sphinx_options(builder), str(DOCS), str(BUILD / builder), *session.posargs)
 
 
+def publish(session: nox.Session, *options: str) -> None:
+    """Build docs/_build/html through its staging folder (python -m publication.tools.publish)."""
+    session.run(
+        "python",
+        "-m",
+        "publication.tools.publish",
+        str(DOCS),
+        str(BUILD / "html"),
+        *options,
+        # on Ctrl-C nox sends SIGTERM after 0.3 s and SIGKILL 0.2 s later; the build stops by itself, but
+        # first finishes putting a site in place if it has begun to, which may take longer
+        interrupt_timeout=10,
+    )
+
+
 @nox.session
 def build(session: nox.Session) -> None:
     """Build the site into docs/_build/html, strictly; a failed build leaves the last good site in place."""
     install(session)
-    options = [*sphinx_options("html"), *session.posargs]
-    session.run("python", "-m", "publication.tools.publish", str(DOCS), str(BUILD / "html"), *options)
+    publish(session, *sphinx_options("html"), *session.posargs)
 
 
 @nox.session
@@ -77,8 +91,8 @@ def preview(session: nox.Session) -> None:
 def screenshots(session: nox.Session) -> None:
     """Build the site, then picture it with headless Chromium in docs/_build/screenshots, with a PDF print."""
     install(session, "screenshots")
+    publish(session, *sphinx_options("html"))
     site = str(BUILD / "html")
-    session.run("python", "-m", "publication.tools.publish", str(DOCS), site, *sphinx_options("html"))
     session.run("python", "-m", "publication.tools.screenshots", site, str(BUILD / "screenshots"))
 
 
@@ -104,9 +118,7 @@ def check(session: nox.Session) -> None:
     install_axe(session)
     site = BUILD / "html"
     if not (site / "index.html").is_file():  # checks the last build as it is; builds only when there is none
-        session.run(
-            "python", "-m", "publication.tools.publish", str(DOCS), str(site), *sphinx_options("html")
-        )
+        publish(session, *sphinx_options("html"))
     session.run("python", "-m", "publication.tools.sitecheck", str(site), *session.posargs)
 
 

@@ -3,13 +3,17 @@ and the same sources give the same bytes."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,12 +23,21 @@ from helpers import pages, soup
 STRICT = ["-b", "html", "-n", "-W", "--keep-going"]
 
 
-def publish(source: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
-    """`nox -s build`'s command, started: python -m publication.tools.publish SOURCE OUTPUT OPTIONS."""
+def publish_command(source: Path, out: Path, *extra: str) -> list[str]:
+    """`nox -s build`'s command: python -m publication.tools.publish SOURCE OUTPUT OPTIONS."""
     command = [sys.executable, "-m", "publication.tools.publish", str(source), str(out / "html")]
-    command += [*STRICT, "-d", str(out / "doctrees"), *extra]
+    return [*command, *STRICT, "-d", str(out / "doctrees"), *extra]
+
+
+def publish(source: Path, out: Path, *extra: str, **popen: Any) -> subprocess.Popen[str]:
+    """`nox -s build`'s command, started."""
     return subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_environ()
+        publish_command(source, out, *extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_environ(),
+        **popen,
     )
 
 
@@ -158,6 +171,216 @@ def test_an_interrupted_build_leaves_the_last_good_site_whole(tmp_path: Path) ->
     again = publish(site, tmp_path / "out")
     assert again.wait(timeout=120) == 0
     assert snapshot(tmp_path / "out/html").keys() == before.keys()
+
+
+def siblings(out: Path) -> list[str]:
+    """What lies beside the published folder: a copy left behind by a publish would show here."""
+    return sorted(path.name for path in out.iterdir())
+
+
+#: Beside the published folder after a build: nothing else.
+BESIDE = [".publication.lock", ".staging", "doctrees", "html"]
+
+
+def test_the_site_folder_is_never_missing_while_a_new_site_takes_its_place(tmp_path: Path) -> None:
+    site = copy_site(ROOTS / "test-blog", tmp_path / "src")
+    out = tmp_path / "out"
+    assert publish(site, out).wait(timeout=120) == 0
+    html, looks = out / "html", {"checks": 0, "missing": 0}
+    done = threading.Event()
+
+    def watch() -> None:  # as a web server would: at any moment, the site or its previous version
+        while not done.is_set():
+            looks["checks"] += 1
+            looks["missing"] += not os.path.isdir(html)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        assert publish(site, out).wait(timeout=120) == 0
+        # the publishing step alone, many times over: many chances to see a gap between two renames
+        repeat = "from publication.tools.publish import publish\n"
+        repeat += "for _ in range(20): publish(Path(sys.argv[1]), Path(sys.argv[2]))"
+        command = [sys.executable, "-c", f"import sys; from pathlib import Path; {repeat}"]
+        result = subprocess.run(
+            [*command, str(out / ".staging/html"), str(html)], capture_output=True, text=True, timeout=600
+        )
+        assert result.returncode == 0, result.stderr
+    finally:
+        done.set()
+        watcher.join()
+    assert looks["checks"] > 0 and looks["missing"] == 0
+    assert siblings(out) == BESIDE
+
+
+def keep_to_permissions() -> None:
+    """In a child process: obey files' permission bits even as root, like any other user.
+
+    Root writes into read-only folders through CAP_DAC_OVERRIDE (and reads through CAP_DAC_READ_SEARCH);
+    taken out of the bounding set, the program this process runs next does not get them back.
+    """
+    if os.geteuid() == 0:
+        libc = ctypes.CDLL(None, use_errno=True)
+        for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+            libc.prctl(24, capability, 0, 0, 0)  # PR_CAPBSET_DROP
+
+
+@pytest.fixture
+def unprivileged(tmp_path: Path) -> dict[str, Any]:
+    """Popen arguments for a build that a read-only folder refuses; skips where none would."""
+    probe = tmp_path / "read-only"
+    probe.mkdir()
+    probe.chmod(0o555)
+    touch = "import pathlib, sys; pathlib.Path(sys.argv[1], 'file').touch()"
+    result = subprocess.run(
+        [sys.executable, "-c", touch, str(probe)], preexec_fn=keep_to_permissions, capture_output=True
+    )
+    probe.chmod(0o755)
+    shutil.rmtree(probe)
+    if result.returncode == 0:
+        pytest.skip("read-only folders are not read-only to this user here")
+    return {"preexec_fn": keep_to_permissions}
+
+
+def writable(*trees: Path, mode: int = 0o755) -> None:
+    for tree in trees:
+        for folder in [tree, *(path for path in tree.rglob("*") if path.is_dir())]:
+            folder.chmod(mode)
+
+
+def test_an_output_folder_it_may_not_write_to_is_one_line_and_the_next_build_recovers(
+    tmp_path: Path, unprivileged: dict[str, Any]
+) -> None:
+    site = copy_site(ROOTS / "test-blog", tmp_path / "src")
+    out = tmp_path / "out"
+    assert publish(site, out).wait(timeout=120) == 0
+    before = snapshot(out / "html")
+    out.chmod(0o555)
+    try:
+        run = publish(site, out, **unprivileged)
+        stdout, stderr = run.communicate(timeout=120)
+    finally:
+        out.chmod(0o755)
+    assert run.returncode != 0
+    assert "Traceback" not in stdout + stderr
+    [line] = stderr.strip().splitlines()
+    assert (
+        line
+        == f"error: cannot write into {out}: Permission denied; make {out} writable for you and build again"
+    )
+    assert snapshot(out / "html") == before
+    again = publish(site, out, **unprivileged)
+    _, stderr = again.communicate(timeout=120)
+    assert again.returncode == 0, stderr
+    assert siblings(out) == BESIDE
+
+
+def test_a_previous_site_it_may_not_delete_is_one_line_and_in_no_builds_way(
+    tmp_path: Path, unprivileged: dict[str, Any]
+) -> None:
+    site = copy_site(ROOTS / "test-blog", tmp_path / "src")
+    out = tmp_path / "out"
+    assert publish(site, out).wait(timeout=120) == 0
+    writable(out / "html", mode=0o555)  # e.g. a deploy step made it read-only
+    post = site / "posts/2019/first.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
+    try:
+        run = publish(site, out, **unprivileged)
+        stdout, stderr = run.communicate(timeout=120)
+        assert run.returncode != 0
+        assert "Traceback" not in stdout + stderr
+        [line] = stderr.strip().splitlines()
+        [previous] = [out / name for name in siblings(out) if name not in BESIDE]
+        assert line.startswith(f"error: cannot remove the previous site in {previous}: Permission denied;")
+        assert "the site is published" in line
+        assert "A new paragraph" in (out / "html/posts/2019/first.html").read_text(encoding="utf-8")
+        # while it is still there, builds go on, and say it is there
+        again = publish(site, out, **unprivileged)
+        _, stderr = again.communicate(timeout=120)
+        assert again.returncode == 0, stderr
+        assert f"warning: cannot remove {previous}" in stderr
+    finally:
+        writable(*(out / name for name in siblings(out) if name not in BESIDE))
+    last = publish(site, out, **unprivileged)
+    _, stderr = last.communicate(timeout=120)
+    assert last.returncode == 0 and "warning" not in stderr, stderr
+    assert siblings(out) == BESIDE
+
+
+def test_a_second_build_waits_for_the_running_one_and_names_it(tmp_path: Path) -> None:
+    fcntl = pytest.importorskip("fcntl")
+    site = copy_site(ROOTS / "test-blog", tmp_path / "src")
+    out = tmp_path / "out"
+    out.mkdir()
+    with (out / ".publication.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as the running build holds it
+        lock.write(f"{os.getpid()}\n")
+        lock.flush()
+        second = publish(site, out)
+        assert second.stderr is not None
+        line = second.stderr.readline()
+        assert line == f"another build is running (pid {os.getpid()}); waiting for it\n"
+        assert second.poll() is None and not (out / "html").exists()
+    _, stderr = second.communicate(timeout=120)
+    assert second.returncode == 0, stderr
+    assert (out / "html/index.html").is_file()
+
+
+def test_a_build_whose_parent_is_killed_stops_and_publishes_nothing(tmp_path: Path) -> None:
+    """`kill -TERM` of nox: nox dies at once and does not pass the signal on to the build it runs."""
+    site = copy_site(ROOTS / "test-blog", tmp_path / "src")
+    out = tmp_path / "out"
+    assert publish(site, out).wait(timeout=120) == 0
+    before = snapshot(out / "html")
+    page = out / ".staging/html/index.html"
+    written = page.stat().st_mtime_ns
+    nox = [sys.executable, "-c", "import subprocess, sys; subprocess.run(sys.argv[1:])"]
+    with (tmp_path / "log").open("w") as log:
+        parent = subprocess.Popen(
+            [*nox, *publish_command(site, out, "-E")], stdout=log, stderr=log, env=clean_environ()
+        )
+    deadline = time.monotonic() + 60
+    while not page.exists() or page.stat().st_mtime_ns == written:  # the build is writing pages
+        assert parent.poll() is None, "the build ended before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    parent.send_signal(signal.SIGTERM)
+    parent.wait(timeout=10)
+    fcntl = pytest.importorskip("fcntl")
+    with (out / ".publication.lock").open() as lock:  # the build holds it while it lives
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                assert time.monotonic() < deadline, "the build runs on without its parent"
+                time.sleep(0.05)
+    log = (tmp_path / "log").read_text(encoding="utf-8")
+    assert "Stopped by SIGTERM" in log and "Traceback" not in log, log
+    assert snapshot(out / "html") == before
+    assert (out / ".staging/html/.publication-unfinished").exists()
+    again = publish(site, out)
+    assert again.wait(timeout=120) == 0
+    assert snapshot(out / "html").keys() == before.keys()
+
+
+@pytest.mark.parametrize("change", ["html_title=Another title", "html_use_index=0", "a post edited"])
+def test_a_site_published_after_a_change_equals_a_clean_builds(tmp_path: Path, change: str) -> None:
+    """Sphinx keeps .buildinfo.bak after a change of configuration, and every file the old one made."""
+    site = copy_site(ROOTS / "test-blog", tmp_path / "src")
+    assert publish(site, tmp_path / "incremental").wait(timeout=120) == 0
+    options = ["-D", change] if "=" in change else []
+    if not options:
+        post = site / "posts/2020/second.md"
+        post.write_text(post.read_text(encoding="utf-8").replace("Second post", "Second post, revised"))
+    for out in (tmp_path / "incremental", tmp_path / "clean"):
+        run = publish(site, out, *options)
+        _, stderr = run.communicate(timeout=120)
+        assert run.returncode == 0, stderr
+    built, clean = snapshot(tmp_path / "incremental/html"), snapshot(tmp_path / "clean/html")
+    assert sorted(built) == sorted(clean)
+    assert [name for name in clean if built[name] != clean[name]] == []
 
 
 # -- Reproducible ------------------------------------------------------------------------------------------
