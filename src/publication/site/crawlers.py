@@ -13,7 +13,7 @@ from __future__ import annotations
 import fnmatch
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 from xml.etree import ElementTree
 
 from sphinx.application import Sphinx
@@ -30,7 +30,7 @@ NOT_PAGES = ("_static", "_images", "_sources", "_downloads")
 
 
 def published_pages(app: Sphinx) -> list[str]:
-    """The pages of the output folder, as paths relative to it, that belong in the sitemap."""
+    """The pages of the output folder, as file names relative to it, that belong in the sitemap."""
     outdir = Path(app.builder.outdir)
     blog = blog_of(app)
     uri = app.builder.get_target_uri
@@ -40,7 +40,8 @@ def published_pages(app: Sphinx) -> list[str]:
     pages = []
     for page in outdir.rglob("*.html"):
         name = page.relative_to(outdir).as_posix()
-        if name.split("/", 1)[0] in NOT_PAGES or name in drafts or name in redirects:
+        # Sphinx's addresses are the file names percent-encoded ("my post" is my%20post.html)
+        if name.split("/", 1)[0] in NOT_PAGES or quote(name) in drafts or quote(name) in redirects:
             continue
         if any(fnmatch.fnmatch(name, pattern) for pattern in app.config.publication_sitemap_excludes):
             continue
@@ -57,9 +58,10 @@ def sitemap_xml(app: Sphinx, pages: list[str]) -> bytes:
     root = ElementTree.Element(f"{{{NAMESPACE}}}urlset")
     for page in pages:
         url = ElementTree.SubElement(root, f"{{{NAMESPACE}}}url")
-        ElementTree.SubElement(url, f"{{{NAMESPACE}}}loc").text = urljoin(app.config.html_baseurl, page)
-        if page in modified:
-            ElementTree.SubElement(url, f"{{{NAMESPACE}}}lastmod").text = modified[page]
+        address = quote(page)  # as Sphinx's own links write it: spaces, "#" and non-ASCII percent-encoded
+        ElementTree.SubElement(url, f"{{{NAMESPACE}}}loc").text = urljoin(app.config.html_baseurl, address)
+        if address in modified:
+            ElementTree.SubElement(url, f"{{{NAMESPACE}}}lastmod").text = modified[address]
     ElementTree.indent(root)
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 

@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 import lxml.html
 from docutils import nodes
@@ -115,6 +115,11 @@ def post_url(app: Sphinx, post: Any) -> str:
     return absolute_url(app, app.builder.get_target_uri(post.docname))
 
 
+def page_file(app: Sphinx, docname: str) -> Path:
+    """The file Sphinx wrote a page to: by its name as written, not by its percent-encoded address."""
+    return Path(app.builder.get_outfilename(docname))
+
+
 #: Page furniture inside the article, left out of feed entries: the title, the byline, the permalink marks,
 #: and "Cite this post" (it is about the page, not part of the text).
 FURNITURE = (
@@ -183,7 +188,7 @@ class EntryCache:
         self.used: dict[str, list[Any]] = {}
 
     def content(self, post: Any) -> tuple[str, str]:
-        page = Path(self.app.builder.outdir) / self.app.builder.get_target_uri(post.docname)
+        page = page_file(self.app, post.docname)
         stat = page.stat()
         key = f"{stat.st_size}:{stat.st_mtime_ns}"
         cached = self.used.get(post.docname) or self.stored.get(post.docname)
@@ -222,9 +227,7 @@ def build_feed(app: Sphinx, feed: Feed, entries: list[Entry]) -> FeedGenerator:
     generator.id(absolute_url(app, feed.atom))
     generator.title(feed.title)
     generator.subtitle(app.config.blog_feed_subtitle or app.config.project)
-    # feedgen keeps the last link as RSS's <channel><link>: the page the feed stands for
-    generator.link(href=absolute_url(app, feed.atom), rel="self")
-    generator.link(href=absolute_url(app, feed.page), rel="alternate")
+    link_feed(app, generator, feed, feed.atom)
     generator.language(app.config.language or "en")
     generator.generator("ablog + publication", uri="https://ablog.readthedocs.io/")
     for item in entries:
@@ -247,6 +250,16 @@ def build_feed(app: Sphinx, feed: Feed, entries: list[Entry]) -> FeedGenerator:
     return generator
 
 
+def link_feed(app: Sphinx, generator: FeedGenerator, feed: Feed, address: str) -> None:
+    """Give the feed its links: to the file at ``address`` (rel="self") and to the page it stands for.
+
+    feedgen writes one set of links into both formats, so the RSS file is given its own before it is written.
+    """
+    generator.link(href=absolute_url(app, address), rel="self", replace=True)
+    # feedgen keeps the last link as RSS's <channel><link>: the page the feed stands for
+    generator.link(href=absolute_url(app, feed.page), rel="alternate")
+
+
 def json_feed(app: Sphinx, feed: Feed, entries: list[Entry]) -> dict[str, Any]:
     """The feed as JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/), with the same entries."""
     items = []
@@ -265,7 +278,7 @@ def json_feed(app: Sphinx, feed: Feed, entries: list[Entry]) -> dict[str, Any]:
         }
         image = metadata_of(app.env, post.docname).get("image")
         if image:
-            item["image"] = absolute_url(app, image)
+            item["image"] = absolute_url(app, quote(image))  # a file name, made an address
         items.append(item)
     return {
         "version": "https://jsonfeed.org/version/1.1",
@@ -304,6 +317,7 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         (outdir / feed.folder).mkdir(parents=True, exist_ok=True)
         atom = generator.atom_str(pretty=True)
         write_if_changed(outdir / feed.atom, atom)
+        link_feed(app, generator, feed, feed.rss)
         write_if_changed(outdir / feed.rss, generator.rss_str(pretty=True))
         document = json.dumps(json_feed(app, feed, entries), ensure_ascii=False, indent=1) + "\n"
         write_if_changed(outdir / feed.json, document.encode("utf-8"))
@@ -321,7 +335,7 @@ def feeds_state(app: Sphinx, feeds: list[Feed]) -> str:
     for feed in feeds:
         for post in feed.posts:
             if post.docname not in pages:
-                page = outdir / app.builder.get_target_uri(post.docname)
+                page = page_file(app, post.docname)
                 stat = page.stat() if page.is_file() else None
                 pages[post.docname] = (stat.st_size, stat.st_mtime_ns) if stat else None
     state = (

@@ -21,8 +21,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
+from bs4 import BeautifulSoup
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
@@ -174,7 +175,7 @@ def record_of(app: Sphinx, docname: str) -> PostRecord | None:
         site=app.config.project,
         site_url=base,
         description=meta.get("description", ""),
-        image=urljoin(base, social_image(app, image)) if image else "",
+        image=urljoin(base, quote(social_image(app, image))) if image else "",  # a file name, made an address
         image_alt=meta.get("image_alt", ""),
         keywords=tuple(str(tag) for tag in post.tags or []),
         language=app.config.language or "en",
@@ -208,16 +209,31 @@ def _name_list(names: list[str]) -> str:
     return ", ".join(names[:-1]) + ", and " + names[-1]
 
 
-_BIBTEX_SPECIAL = re.compile(r"([&%$#_{}])")
+#: LaTeX for the characters that mean something to BibTeX or LaTeX. Braces and the backslash are written as
+#: commands: BibTeX counts ``\{`` as a brace, so one unmatched brace in a title would end the entry early.
+_BIBTEX_TEXT = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    **{char: f"\\{char}" for char in "&%$#_"},
+}
+_BIBTEX_SPECIAL = re.compile("|".join(re.escape(char) for char in _BIBTEX_TEXT))
+#: What BibTeX reads inside a name as a separator: "and" between names, a comma between last and first.
+_NAME_SEPARATOR = re.compile(r",|(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 
 
 def _bibtex_text(text: str) -> str:
-    return _BIBTEX_SPECIAL.sub(r"\\\1", text).replace("~", r"\textasciitilde{}").replace("^", r"\^{}")
+    """Text as BibTeX field content that LaTeX prints as the same text."""
+    return _BIBTEX_SPECIAL.sub(lambda match: _BIBTEX_TEXT[match.group()], text)
 
 
 def _bibtex_name(author: Author) -> str:
-    # an organisation's name is braced so BibTeX does not split it into first and last names
-    return f"{{{_bibtex_text(author.name)}}}" if author.organization else _bibtex_text(author.name)
+    # braced, BibTeX keeps a name whole: an organisation's is not split into first and last names, and a
+    # person's with "and" or a comma in it is not read as two names or as "Last, First"
+    whole = author.organization or _NAME_SEPARATOR.search(author.name)
+    return f"{{{_bibtex_text(author.name)}}}" if whole else _bibtex_text(author.name)
 
 
 def bibtex_entry(record: PostRecord) -> str:
@@ -323,9 +339,15 @@ def _json_ld_work(work: Work) -> dict[str, Any]:
     return data
 
 
+#: JSON's own escapes for what HTML reads inside a script element: "</script" ends it, and "<!--" followed
+#: later by "<script" makes the browser run the element on into the rest of the page.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
 def _script_json(data: dict[str, Any]) -> str:
-    # "</" would end the script element early
-    return json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
+    """JSON to put inside a ``<script>`` element: no "<", ">" or "&" outside an escape (they occur only in
+    strings, where JSON's ``\\u`` escapes stand for the same characters)."""
+    return json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_SAFE)
 
 
 # -- Sphinx --------------------------------------------------------------------------------------------
@@ -386,9 +408,27 @@ def add_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, d
         f'<script type="application/ld+json">{_script_json(json_ld(record))}</script>',
     ]
     context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags)
-    path = Path(app.builder.outdir) / bib_file(app, pagename)
+    # beside the page's file, named as it is; bib_file() is the percent-encoded address that serves it
+    path = Path(app.builder.get_outfilename(pagename)).with_suffix(".bib")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(bibtex_entry(record), encoding="utf-8")
+
+
+def open_graph_text(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Every page's Open Graph title, and each ``og:`` field a page gives, escaped for the tag's attribute.
+
+    sphinxext-opengraph 0.13 escapes only '"' in the tags it writes (it escapes its own description where
+    it makes it): a title "Q&amp;A" came out as "Q&A", a field's "<" and "&" as they are. Per-page fields
+    (``og:*`` in the page's metadata, documented as overrides) are written as given: so the title goes in
+    as one, and every field escaped but for the '"' it escapes itself.
+    """
+    if not isinstance(app.builder, StandaloneHTMLBuilder) or "title" not in context:
+        return
+    meta = context["meta"] = dict(context.get("meta") or {})  # the environment's own dict otherwise
+    meta.setdefault("og:title", BeautifulSoup(str(context["title"]), "html.parser").get_text())
+    for name, value in meta.items():
+        if name.startswith("og:") and isinstance(value, str):
+            meta[name] = html.escape(value, quote=False)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -402,4 +442,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", remember_cited_works)
     app.connect("doctree-resolved", add_cite_section)
     app.connect("html-page-context", add_metadata, priority=400)  # before sphinxext-opengraph's
+    app.connect("html-page-context", open_graph_text, priority=400)  # after add_metadata: its fields too
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -14,6 +14,7 @@ import datetime as dt
 import html
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from bs4 import BeautifulSoup
 from docutils import nodes
@@ -113,7 +114,7 @@ def add_byline(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         reading=reading_time(app.env, docname),
     )
     if meta.get("image"):
-        src = relative_uri(app.builder.get_target_uri(docname), meta["image"])
+        src = relative_uri(app.builder.get_target_uri(docname), quote(meta["image"]))  # a file name
         alt = meta.get("image_alt", "")
         header += (
             f'<figure class="post-header-image"><img src="{html.escape(src)}" alt="{html.escape(alt)}"'
@@ -191,30 +192,49 @@ def post_image(env: Any, post: Any, pathto: Any) -> dict[str, str] | None:
     meta = metadata_of(env, post.docname)
     if not meta.get("image"):
         return None
-    return {"src": pathto(meta["image"], 1), "alt": meta.get("image_alt", "")}
+    return {"src": pathto(quote(meta["image"]), 1), "alt": meta.get("image_alt", "")}  # a file name
+
+
+def archive_title(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Give the pages ablog writes (archives, a post's old address) a title in HTML, as every other page has.
+
+    ablog sets "Posts tagged <tag>" as plain text, but Sphinx's ``<title>``, sphinxext-opengraph and our
+    templates read ``title`` as HTML: a tag such as ``<svg onload=...>`` was markup there, or was dropped.
+    """
+    blog = blog_of(app)
+    if context.get("catalog") is blog.archive:
+        title = "Posts by year"  # ablog calls it "All posts", like the page that lists them all
+    elif context.get("collection") is blog.posts:
+        title = "All posts"
+    elif "redirect" in context and "post" in context:
+        title = context["post"].title  # ablog gives a post's old address no title of its own
+    elif "catalog" in context or "collection" in context:
+        title = str(context.get("title", ""))
+    else:
+        return
+    context["title"] = html.escape(title)
 
 
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Give every page a description, and posts their previous/next post in furo's footer."""
     blog = blog_of(app)
-    if context.get("catalog") is blog.archive:
-        context["title"] = "Posts by year"  # ablog calls it "All posts", like the page that lists them all
-    elif context.get("collection") is blog.posts:
-        context["title"] = "All posts"
+
+    def title_text() -> str:
+        # a page's title is HTML, its description text
+        return BeautifulSoup(str(context.get("title", "")), "html.parser").get_text()
+
     meta = metadata_of(app.env, pagename)
     description = meta.get("description") or (app.env.metadata.get(pagename, {}).get("description"))
     if not description and "collection" in context:
         collection = context["collection"]
         count = len(collection)
         noun = "post" if count == 1 else "posts"
-        description = f"{context.get('title', collection)}: {count} {noun} on {app.config.project}."
+        description = f"{title_text() or collection}: {count} {noun} on {app.config.project}."
     if not description and "catalog" in context:
-        description = f"{context.get('title')} of {app.config.project}."
+        description = f"{title_text()} of {app.config.project}."
     if not description:
         # Sphinx's own pages (genindex, search) set their title in the template, after this event
-        title = (
-            BeautifulSoup(str(context.get("title", "")), "html.parser").get_text() or pagename.capitalize()
-        )
+        title = title_text() or pagename.capitalize()
         description = plain_description(doctree) or f"{title} – {app.config.project}"
     context["page_description"] = description
     context["excerpt_text"] = lambda post: excerpt_text(app.env, post)
@@ -256,6 +276,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", mark_bare_urls, priority=900)
     # after ablog's own handler (priority 500) has turned postlist nodes into lists with excerpts
     app.connect("doctree-resolved", unlink_excerpt_citations, priority=600)
+    # before anything reads the title: publication.site.scholarly (400), sphinxext-opengraph (500)
+    app.connect("html-page-context", archive_title, priority=300)
     app.connect("html-page-context", page_context)
     app.setup_extension(
         "publication.site.markup"
