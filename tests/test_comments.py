@@ -138,10 +138,10 @@ def test_giscus_attributes_take_defaults_the_sites_language_and_yes_no_as_1_0() 
 def test_every_missing_key_is_named() -> None:
     _, problems = giscus_attributes({}, "en")
     assert [p.split("]")[0] for p in problems] == [
-        "giscus['repo'",
-        "giscus['repo_id'",
-        "giscus['category'",
-        "giscus['category_id'",
+        "publication_giscus['repo'",
+        "publication_giscus['repo_id'",
+        "publication_giscus['category'",
+        "publication_giscus['category_id'",
     ]
 
 

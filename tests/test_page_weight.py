@@ -15,8 +15,8 @@ import rjsmin
 
 from conftest import ROOTS, sphinx_build
 from helpers import pages, soup
-from publication.tools import page_weight
 from publication.site.assets import STATIC
+from publication.tools import page_weight
 
 ARTICLE = "posts/2020/capabilities-of-deep-learning-models-to-generalize.html"
 SPHINX_SEARCH_HELPERS = ("documentation_options.js", "doctools.js", "sphinx_highlight.js")

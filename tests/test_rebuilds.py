@@ -111,3 +111,19 @@ def test_a_post_turned_back_into_a_draft_is_unpublished(tmp_path: Path) -> None:
     assert not (out / "html/posts/2021/third.html").exists()
     assert "Third post" not in (out / "html/blog/atom.xml").read_text(encoding="utf-8")
     assert_same_as_clean_build(site, out, tmp_path / "clean")
+
+
+def test_a_removed_post_whose_name_needs_escaping_leaves_the_site(tmp_path: Path) -> None:
+    """Pages are files named by the document, not by its percent-encoded address."""
+    site = copy_site(ROOTS / "test-blog", tmp_path / "src")
+    out = tmp_path / "out"
+    odd = site / "posts/2021/my über #post.md"
+    odd.write_text(NEW_POST.replace("tags: [alpha, gamma]", "tags: [ünïque tag]"), encoding="utf-8")
+    assert sphinx_build(site, out).returncode == 0
+    page = out / "html/posts/2021/my über #post.html"
+    assert page.is_file() and page.with_suffix(".bib").is_file()
+    odd.unlink()
+    assert sphinx_build(site, out).returncode == 0
+    assert not page.exists() and not page.with_suffix(".bib").exists()
+    assert not list((out / "html/blog/tag").glob("*nique*"))
+    assert_same_as_clean_build(site, out, tmp_path / "clean")

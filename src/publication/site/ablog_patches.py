@@ -20,6 +20,11 @@ Each patch answers a measured problem of ablog 0.11.13 (see the test named besid
   that ``-W`` turns into a failure. What it keeps while reading is ``env.ablog_posts`` (by document) and
   labels in the standard domain (which Sphinx merges itself); merging ``ablog_posts`` in ``env-merge-info``
   makes it safe, as sunpy/ablog PR #330 proposes. -> ``tests/test_parallel.py``
+* ablog writes a redirect page at any address a post's ``redirect`` names, the home page or a path outside
+  the output folder included. Only the redirects :func:`publication.site.posts.redirects` accepts are
+  written; the others are named as errors. -> ``tests/test_posts.py::test_redirects_stay_inside_the_site``
+* ablog parses each post's date again from the text of its front matter; it takes the record's instead,
+  so there is one parse and one "last modified". -> ``tests/test_posts.py``
 * ablog keeps a full copy of every post's document in the environment, for its own full-text feeds; this
   project writes its feeds from the built pages, so the copies only made the environment, loaded at the
   start of every build, twice as big. They are dropped after reading. Its excerpt (the first paragraph)
@@ -31,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import posixpath
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,6 +44,8 @@ import ablog.blog
 import ablog.post
 from sphinx.application import Sphinx
 from sphinx.config import Config
+
+from publication.site.posts import blog_of, post_record, redirects
 
 
 def publication_cutoff(environ: dict[str, str] = os.environ) -> dt.datetime:  # type: ignore[assignment]
@@ -54,20 +62,23 @@ def use_aware_dates() -> None:
     ablog.blog.FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
-def blog_of(app: Sphinx) -> ablog.blog.Blog:
-    """ablog's registry of posts and drafts, filled from the environment if no handler has done it yet."""
-    blog = ablog.blog.Blog(app)
-    if not blog:
-        ablog.post.register_posts(app)
-    return blog
-
-
 def published_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """ablog's archive pages, without the page that lists drafts."""
+    """ablog's archive pages, without the page that lists drafts, and only the redirects that may be written.
+
+    ablog writes a redirect page at whatever address a post's ``redirect`` names: ``index`` would replace
+    the home page, ``../../x`` would write outside the output folder. publication.site.posts names those;
+    here they are not written.
+    """
     drafts_page = blog_of(app).drafts.docname
+    writable = redirects(app)[0]
     for pagename, context, template in ablog.post.generate_archive_pages(app):
-        if pagename != drafts_page:
-            yield pagename, context, template
+        if pagename == drafts_page:
+            continue
+        if template == "ablog/redirect.html":
+            record = writable.get(posixpath.normpath(pagename))
+            if record is None or record.docname != context["redirect"]:
+                continue
+        yield pagename, context, template
 
 
 def replace_listener(app: Sphinx, event: str, old: Any, new: Any) -> None:
@@ -99,6 +110,15 @@ def drop_post_doctree_copies(app: Sphinx, doctree: Any) -> None:
                 node.document = None  # listings put the excerpt into documents of their own
 
 
+def take_dates_from_records(app: Sphinx, doctree: Any) -> None:
+    """ablog's post dates are the record's: parsed once (publication.site.frontmatter), not again by ablog."""
+    record = post_record(app.env, app.env.docname)
+    for postinfo in getattr(app.env, "ablog_posts", {}).get(app.env.docname, []):
+        if record is not None:
+            postinfo["date"] = record.date
+            postinfo["update"] = record.last_modified
+
+
 def keep_ablog_templates_out(app: Sphinx, config: Config) -> None:
     config.skip_injecting_base_ablog_templates = True
 
@@ -108,6 +128,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.extensions["ablog"].parallel_read_safe = True  # with merge_posts below
     app.connect("env-merge-info", merge_posts)
     app.connect("doctree-read", drop_post_doctree_copies, priority=900)  # after ablog's process_posts
+    app.connect("doctree-read", take_dates_from_records, priority=900)
     use_aware_dates()
     app.connect("config-inited", keep_ablog_templates_out, priority=100)
     replace_listener(app, "html-collect-pages", ablog.post.generate_archive_pages, published_archive_pages)

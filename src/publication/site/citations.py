@@ -127,7 +127,8 @@ def check_bibliography_files(app: Sphinx, config: Config) -> None:
     report every citation that the missing entries leave unresolved: every problem in one run.
     """
     files = []
-    for name in config.bibtex_bibfiles:
+    # sphinxcontrib-bibtex stops a site without the setting; a blog that cites nothing needs no refs.bib
+    for name in config.bibtex_bibfiles or []:
         path = Path(app.srcdir, name).resolve()
         problem = bibliography_problem(path)
         if problem is None:
@@ -203,6 +204,7 @@ def format_entry_once(self: BaseStyle, label: str, entry: Any, bib_data: Any = N
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("sphinxcontrib.bibtex")  # what this module configures and patches
     cache_pybtex_plugin_lookups()
     BaseStyle.format_entry = format_entry_once  # type: ignore[method-assign]
     # before sphinxcontrib-bibtex reads the files (builder-inited)

@@ -21,12 +21,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import ablog.blog
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from publication.site.assets import add_static_path, add_to_page
-from publication.site.frontmatter import metadata_of
+from publication.site.posts import published_post
 
 logger = logging.getLogger(__name__)
 
@@ -109,10 +108,8 @@ def report_problems(app: Sphinx) -> None:
 
 def has_comments(app: Sphinx, pagename: str) -> bool:
     """Only a published post can ask for comments: pages and drafts never get a discussion."""
-    blog = ablog.blog.Blog(app)
-    if pagename not in blog or not blog[pagename].published:
-        return False
-    return metadata_of(app.env, pagename).get("comments") is True
+    record = published_post(app.env, pagename)
+    return record is not None and record.comments
 
 
 def place_after_related_pages(footer: str, section: str) -> str:

@@ -21,7 +21,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 
 from publication.site.ablog_patches import blog_of
 from publication.site.files import write_if_changed
-from publication.site.frontmatter import metadata_of
+from publication.site.posts import post_record
 
 SITEMAP = "sitemap.xml"
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -52,7 +52,8 @@ def published_pages(app: Sphinx) -> list[str]:
 def sitemap_xml(app: Sphinx, pages: list[str]) -> bytes:
     modified = {}
     for post in blog_of(app).posts:
-        moment = metadata_of(app.env, post.docname).get("updated") or post.date
+        record = post_record(app.env, post.docname)
+        moment = record.last_modified if record and record.last_modified else post.date
         modified[app.builder.get_target_uri(post.docname)] = moment.isoformat()
     ElementTree.register_namespace("", NAMESPACE)
     root = ElementTree.Element(f"{{{NAMESPACE}}}urlset")

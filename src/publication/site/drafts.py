@@ -10,6 +10,7 @@ pages say they are drafts.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import json
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
+from sphinx.util.matching import Matcher
 
 from publication.site.ablog_patches import publication_cutoff
 from publication.site.files import write_if_changed
@@ -45,9 +47,31 @@ def publication_date(text: str, timezone: dt.tzinfo) -> dt.datetime | bool | Non
         return False
 
 
+def declares_post(text: str) -> bool:
+    """Whether a page's front matter says ``blogpost: true``: ablog makes it a post wherever it lives."""
+    return "blogpost" in text and read_front_matter(text).values.get("blogpost") is True
+
+
 def post_sources(srcdir: Path, patterns: list[str]) -> list[Path]:
     """The files ablog's ``blog_post_pattern`` matches (ablog keeps only their names without suffix)."""
     return sorted({path for pattern in patterns for path in srcdir.glob(pattern) if path.is_file()})
+
+
+def other_sources(app: Sphinx, config: Config, posts: list[Path]) -> list[Path]:
+    """The site's other source files, which may still be posts by their front matter."""
+    srcdir = Path(app.srcdir)
+    matcher = Matcher([*config.exclude_patterns, "**/_build", "**/.*"])
+    suffixes = config.source_suffix
+    suffixes = [suffixes] if isinstance(suffixes, str) else list(suffixes)
+    # extensions' suffixes (MyST's .md) join config.source_suffix only later in config-inited
+    suffixes += list(app.registry.source_suffix)
+    found = set()
+    for suffix in dict.fromkeys(suffixes):
+        for path in srcdir.rglob(f"*{suffix}"):
+            name = path.relative_to(srcdir).as_posix()
+            if path.is_file() and not matcher(name):
+                found.add(path)
+    return sorted(found - set(posts))
 
 
 class PostDates:
@@ -63,17 +87,25 @@ class PostDates:
         self.previous = saved.get("dates", {}) if saved.get("timezone") == str(timezone) else {}
         self.current: dict[str, list[Any]] = {}
 
-    def date(self, path: Path, name: str) -> dt.datetime | bool | None:
-        """As :func:`publication_date`; raises OSError or UnicodeDecodeError for a file Sphinx reports."""
+    def read(self, path: Path, name: str) -> tuple[dt.datetime | bool | None, bool]:
+        """The file's date (as :func:`publication_date`) and whether it declares itself a post.
+
+        Raises OSError or UnicodeDecodeError for a file Sphinx reports.
+        """
         stat = path.stat()
         seen = self.previous.get(name)
-        if seen is not None and seen[:2] == [stat.st_mtime_ns, stat.st_size]:
-            value = seen[2]
+        if seen is not None and len(seen) == 4 and seen[:2] == [stat.st_mtime_ns, stat.st_size]:
+            value, declared = seen[2], seen[3]
         else:
-            date = publication_date(path.read_text(encoding="utf-8"), self.timezone)
+            text = path.read_text(encoding="utf-8")
+            date = publication_date(text, self.timezone)
             value = date.isoformat() if isinstance(date, dt.datetime) else date
-        self.current[name] = [stat.st_mtime_ns, stat.st_size, value]
-        return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+            declared = declares_post(text)
+        self.current[name] = [stat.st_mtime_ns, stat.st_size, value, declared]
+        return (dt.datetime.fromisoformat(value) if isinstance(value, str) else value), declared
+
+    def date(self, path: Path, name: str) -> dt.datetime | bool | None:
+        return self.read(path, name)[0]
 
     def save(self) -> None:
         data = {"timezone": str(self.timezone), "dates": self.current}
@@ -88,18 +120,26 @@ def hold_back_drafts(app: Sphinx, config: Config) -> None:
     dates = PostDates(Path(app.doctreedir) / DATES, timezone_from_config(config.publication_timezone))
     cutoff = publication_cutoff()
     held: list[str] = []
-    for path in post_sources(srcdir, config.blog_post_pattern):
-        docname = path.relative_to(srcdir).with_suffix("").as_posix()
+    posts = post_sources(srcdir, config.blog_post_pattern)
+    for path, matched in [
+        *((p, True) for p in posts),
+        *((p, False) for p in other_sources(app, config, posts)),
+    ]:
+        name = path.relative_to(srcdir).as_posix()
         try:
-            date = dates.date(path, path.relative_to(srcdir).as_posix())
+            date, declared = dates.read(path, name)
         except (OSError, UnicodeDecodeError):
             continue  # Sphinx reports it
+        if not (matched or declared):
+            continue
         if date is None or (date is not False and date > cutoff):
-            held.append(path.relative_to(srcdir).as_posix())
+            held.append(name)
+            docname = path.relative_to(srcdir).with_suffix("").as_posix()
             if docname in config.matched_blog_posts:
                 config.matched_blog_posts.remove(docname)
     dates.save()
-    config.exclude_patterns = [*config.exclude_patterns, *held]
+    # exclude_patterns are glob patterns: a post named draft[1].md must exclude that file, not draft1.md
+    config.exclude_patterns = [*config.exclude_patterns, *(glob.escape(name) for name in held)]
     if held:
         logger.info(
             "held back %d unpublished post(s), not dated or dated in the future: %s "

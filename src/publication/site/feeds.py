@@ -12,6 +12,7 @@ subscribers who came from the old site keep receiving posts.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -29,7 +30,7 @@ from sphinx.util import logging
 
 from publication.site.ablog_patches import blog_of, publication_cutoff
 from publication.site.files import write_if_changed
-from publication.site.frontmatter import metadata_of
+from publication.site.posts import post_record
 from publication.site.scholarly import CITE_SECTION
 from publication.site.theme import shorten
 
@@ -165,7 +166,9 @@ def entry_content(page_html: str, page_url: str) -> tuple[str, str]:
 
 
 def updated_of(app: Sphinx, post: Any) -> dt.datetime:
-    return metadata_of(app.env, post.docname).get("updated") or post.update or post.date
+    """When the post last changed, by the record's one rule (publication.site.posts)."""
+    record = post_record(app.env, post.docname)
+    return record.last_modified if record and record.last_modified else post.date
 
 
 class EntryCache:
@@ -210,7 +213,8 @@ def entries_of(app: Sphinx, feed: Feed, cache: EntryCache) -> list[Entry]:
     entries = []
     for post in posts:
         content, first_paragraph = cache.content(post)
-        summary = shorten(metadata_of(app.env, post.docname).get("description") or first_paragraph)
+        record = post_record(app.env, post.docname)
+        summary = shorten((record.description if record else None) or first_paragraph)
         entries.append(Entry(post, post_url(app, post), content, summary, updated_of(app, post)))
     return entries
 
@@ -276,7 +280,8 @@ def json_feed(app: Sphinx, feed: Feed, entries: list[Entry]) -> dict[str, Any]:
             "authors": [{"name": str(author)} for author in post.author or []],
             "tags": [str(label) for label in [*(post.category or []), *(post.tags or [])]],
         }
-        image = metadata_of(app.env, post.docname).get("image")
+        record = post_record(app.env, post.docname)
+        image = record.image if record else None
         if image:
             item["image"] = absolute_url(app, quote(image))  # a file name, made an address
         items.append(item)
@@ -365,6 +370,8 @@ def remove_vanished_feeds(app: Sphinx, folders: set[str]) -> None:
         gone = Feed("", folder)
         for name in (gone.atom, gone.rss, gone.json):
             (outdir / name).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # the tag's folder, unless something else lives there
+            (outdir / folder).rmdir()
     store.write_text(json.dumps(sorted(folders)), encoding="utf-8")
 
 

@@ -16,21 +16,21 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from dateutil.parser import ParserError
-from dateutil.parser import parse as parse_date_text
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
+from publication.site.posts import RECORD_KEY, Label, PostRecord, resolve_authors
+
 logger = logging.getLogger(__name__)
 
 #: Keys whose value may be one string, a comma-separated string, or a YAML list of strings.
-LIST_KEYS = ("tags", "category", "author", "location", "language")
+LIST_KEYS = ("tags", "category", "author", "location", "language", "redirect")
 #: Keys that must hold text.
 TEXT_KEYS = ("title", "description", "image", "image_alt")
 #: Keys that must be true or false.
-BOOL_KEYS = ("comments",)
+BOOL_KEYS = ("comments", "blogpost")
 #: Keys this project reads that ablog would misread (its ``image`` is the number of an image to excerpt).
 ABLOG_CONFLICTS = ("image",)
 #: Keys that hold a date and time.
@@ -39,6 +39,18 @@ DATE_KEYS = ("date", "updated")
 #: libyaml's safe loader when PyYAML has it (ten times faster: every post's front matter is read on every
 #: build, to tell drafts apart), else the pure-Python one; both read the same YAML the same way.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class FrontMatterLoader(YAML_LOADER):  # type: ignore[misc, valid-type]
+    """YAML as written, with dates left as text: PyYAML's own timestamps raise ValueError on a day that
+    does not exist (2021-02-30) or an offset past a day (+25:00), and lose the line it was on; dates are
+    read here by :func:`parse_datetime`, which names what is wrong."""
+
+
+FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in YAML_LOADER.yaml_implicit_resolvers.items()
+}
 
 FRONT_MATTER_BLOCK = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.DOTALL | re.MULTILINE)
 
@@ -68,8 +80,12 @@ def read_front_matter(text: str) -> FrontMatter:
         return found
     block = match.group(1)
     try:
-        root = yaml.compose(block, Loader=YAML_LOADER)
-        data = yaml.load(block, Loader=YAML_LOADER)
+        root = yaml.compose(block, Loader=FrontMatterLoader)
+        data = yaml.load(block, Loader=FrontMatterLoader)
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:
+        # an explicit tag such as !!timestamp or !!binary whose text does not fit it
+        found.problems.append(Problem(2, f"front matter is not valid YAML: {error}"))
+        return found
     except yaml.YAMLError as error:
         # the construct that was left open (context) says more than where parsing gave up (problem)
         mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
@@ -97,26 +113,88 @@ def as_list(value: Any) -> list[str] | None:
     return None
 
 
+#: The dates a post may carry: a whole day, optionally a time, optionally a UTC offset. Jekyll's
+#: ``2020-01-27 23:45:13 -0400`` is one of them; a partial date ("March 2021", "10:00", "Monday") is not,
+#: because completing it would take the missing parts from the day of the build.
+DATE_TEXT = re.compile(
+    r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
+    r"(?:(?:T|\s+)(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.(?P<fraction>\d+))?)?)?"
+    r"(?:\s*(?P<zone>Z|UTC|GMT|(?P<sign>[+-])(?P<offset_hours>\d{2}):?(?P<offset_minutes>\d{2})?))?"
+)
+#: The widest UTC offsets in use (Kiribati, +14:00; Baker Island, -12:00): anything past them is a typo.
+LARGEST_OFFSET = dt.timedelta(hours=14)
+EARLIEST_YEAR, LATEST_YEAR = 1000, 9998
+DATE_FORMS = "write it as YYYY-MM-DD, optionally with a time HH:MM[:SS] and an offset such as +02:00"
+
+
+def _offset(match: re.Match[str]) -> dt.tzinfo | None:
+    if not match["zone"]:
+        return None
+    if not match["sign"]:
+        return dt.UTC
+    hours, minutes = int(match["offset_hours"]), int(match["offset_minutes"] or 0)
+    if minutes >= 60:
+        raise ValueError(f"the offset {match['zone']} has {minutes} minutes")
+    offset = dt.timedelta(hours=hours, minutes=minutes) * (-1 if match["sign"] == "-" else 1)
+    if abs(offset) > LARGEST_OFFSET:
+        raise ValueError(f"the offset {match['zone']} is outside -14:00 to +14:00")
+    return dt.timezone(offset)
+
+
 def parse_datetime(value: Any, default_timezone: dt.tzinfo) -> dt.datetime:
-    """Return an aware datetime from a YAML date, datetime or date string.
+    """Return an aware datetime from a date, a datetime or a date written as text.
 
     A date or time written without an offset is read in ``default_timezone``; one written with an offset
-    keeps it, so the instant the author wrote is the instant readers and feeds see.
+    keeps it, so the instant the author wrote is the instant readers and feeds see. Anything that is not a
+    whole date, is not a day of the calendar, or has an offset past +-14:00 raises ValueError saying so.
     """
     if isinstance(value, dt.datetime):
         moment = value
     elif isinstance(value, dt.date):
         moment = dt.datetime.combine(value, dt.time())
-    elif isinstance(value, str) and value.strip():
+    elif isinstance(value, str) and (match := DATE_TEXT.fullmatch(value.strip())):
+        zone = _offset(match)
+        fraction = (match["fraction"] or "0")[:6].ljust(6, "0")
         try:
-            moment = parse_date_text(value.strip())
-        except (ParserError, OverflowError, ValueError) as error:
-            raise ValueError(f"{value!r} is not a date") from error
+            moment = dt.datetime(
+                int(match["year"]),
+                int(match["month"]),
+                int(match["day"]),
+                int(match["hour"] or 0),
+                int(match["minute"] or 0),
+                int(match["second"] or 0),
+                int(fraction),
+                tzinfo=zone,
+            )
+        except ValueError as error:
+            raise ValueError(f"{value.strip()!r} is not a moment of the calendar ({error})") from None
     else:
-        raise ValueError(f"{value!r} is not a date")
+        raise ValueError(f"{value!r} is not a whole date")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=default_timezone)
+    elif abs(moment.utcoffset() or dt.timedelta()) > LARGEST_OFFSET:
+        raise ValueError(f"the offset of {value!r} is outside -14:00 to +14:00")
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        # feeds, Highwire and sitemaps write four-digit years, and UTC must not run off the calendar
+        raise ValueError(f"the year {moment.year} is outside {EARLIEST_YEAR} to {LATEST_YEAR}")
     return moment
+
+
+#: Characters no page, feed or ``.bib`` can carry: the C0 and C1 controls but tab and line breaks (XML 1.0
+#: refuses them; browsers and feed readers show them as boxes or stop reading), and U+FFFE, U+FFFF.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def control_character(value: Any) -> str | None:
+    """The first control character in a front-matter value (text, or text in lists and mappings)."""
+    if isinstance(value, str):
+        found = CONTROL_CHARACTERS.search(value)
+        return found.group() if found else None
+    if isinstance(value, list):
+        return next((c for item in value if (c := control_character(item))), None)
+    if isinstance(value, dict):
+        return next((c for item in [*value, *value.values()] if (c := control_character(item))), None)
+    return None
 
 
 def check(front: FrontMatter, default_timezone: dt.tzinfo) -> dict[str, Any]:
@@ -124,7 +202,11 @@ def check(front: FrontMatter, default_timezone: dt.tzinfo) -> dict[str, Any]:
     normal: dict[str, Any] = {}
     for key, value in front.values.items():
         line = front.lines.get(key, 2)
-        if key in LIST_KEYS:
+        if (character := control_character(value)) is not None:
+            front.problems.append(
+                Problem(line, f"'{key}' holds the control character U+{ord(character):04X}: delete it")
+            )
+        elif key in LIST_KEYS:
             labels = as_list(value)
             if labels is None:
                 front.problems.append(Problem(line, f"'{key}' must be text or a list of text, not {value!r}"))
@@ -134,9 +216,7 @@ def check(front: FrontMatter, default_timezone: dt.tzinfo) -> dict[str, Any]:
             try:
                 normal[key] = parse_datetime(value, default_timezone)
             except ValueError as error:
-                front.problems.append(
-                    Problem(line, f"'{key}': {error}; write it as YYYY-MM-DD HH:MM:SS +HH:MM")
-                )
+                front.problems.append(Problem(line, f"'{key}': {error}; {DATE_FORMS}"))
         elif key in TEXT_KEYS:
             if not isinstance(value, str) or not value.strip():
                 front.problems.append(Problem(line, f"'{key}' must be non-empty text, not {value!r}"))
@@ -147,6 +227,15 @@ def check(front: FrontMatter, default_timezone: dt.tzinfo) -> dict[str, Any]:
                 front.problems.append(Problem(line, f"'{key}' must be true or false, not {value!r}"))
             else:
                 normal[key] = value
+    if "date" in normal and "updated" in normal and normal["updated"] < normal["date"]:
+        front.problems.append(
+            Problem(
+                front.lines["updated"],
+                f"'updated' ({normal['updated'].isoformat()}) is before 'date' "
+                f"({normal['date'].isoformat()}): a post is updated after it is published",
+            )
+        )
+        del normal["updated"]
     return normal
 
 
@@ -158,6 +247,10 @@ def timezone_from_config(name: str) -> dt.tzinfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ValueError(f"publication_timezone = {name!r} is not an IANA time zone name") from error
+
+
+def _field_name(element: nodes.Element) -> str:
+    return element[0].astext() if isinstance(element, nodes.field) else element.tagname
 
 
 def _set_field_text(field_node: nodes.Element, text: str) -> None:
@@ -180,14 +273,18 @@ class NormaliseFrontMatter(SphinxTransform):
 
     def apply(self) -> None:
         docname = self.env.docname
-        if docname not in self.config.matched_blog_posts:
-            return
         path = Path(self.env.doc2path(docname))
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
-            return  # Sphinx itself reports unreadable files
+            return  # Sphinx itself reports unreadable files (publication.site.sources names them)
         front = read_front_matter(text)
+        matched = docname in self.config.matched_blog_posts
+        # ablog also takes any page whose front matter has a `blogpost` key, whatever its value
+        if not matched and front.values.get("blogpost") is not True:
+            if "blogpost" in front.values:
+                self.drop_docinfo_fields({"blogpost"})
+            return
         normal = check(front, timezone_from_config(self.config.publication_timezone))
         if "image" in normal:
             normal["image"] = normal["image"].lstrip("/")
@@ -198,26 +295,66 @@ class NormaliseFrontMatter(SphinxTransform):
                     )
                 )
                 del normal["image"]
+        for key, noun in (("tags", "tag"), ("category", "category")):
+            for name in [name for name in normal.get(key, []) if not Label.of(name).slug]:
+                front.problems.append(
+                    Problem(
+                        front.lines[key],
+                        f"the {noun} {name!r} has no letter or digit to make the address of its page from: "
+                        "add a word to it",
+                    )
+                )
+                normal[key].remove(name)
         for problem in front.problems:
             logger.warning(
                 problem.message, location=(docname, problem.line), type="publication", subtype="post"
             )
-        self.env.metadata[docname]["publication"] = normal
+        self.env.metadata[docname][RECORD_KEY] = self.record(docname, front, normal)
         if "title" in normal:
             self.keep_title_as_written(normal["title"])
-        docinfo = next(iter(self.document.findall(nodes.docinfo)), None)
-        if docinfo is None:
-            return
-        for element in list(docinfo.children):
-            key = element[0].astext() if isinstance(element, nodes.field) else element.tagname
-            if key in DATE_KEYS and key not in normal and key in front.values:
-                docinfo.remove(element)  # a bad date was reported above; ablog must not crash on it
-            elif key in DATE_KEYS and key in normal:
+        # what was refused above must not reach ablog, which would read it its own way (or crash on it)
+        refused = {key for key in (*DATE_KEYS, *LIST_KEYS, *TEXT_KEYS, *BOOL_KEYS) if key in front.values}
+        empty = {key for key in LIST_KEYS if key in normal and not normal[key]}  # ablog reads "" as [""]
+        self.drop_docinfo_fields((refused - set(normal)) | empty | set(ABLOG_CONFLICTS))
+        for element in self.docinfo_fields():
+            key = _field_name(element)
+            if key in DATE_KEYS:
                 _set_field_text(element, normal[key].isoformat())
-            elif key in LIST_KEYS and key in normal:
+            elif key in LIST_KEYS:
                 _set_field_text(element, ", ".join(normal[key]))
-            elif key in ABLOG_CONFLICTS:
-                docinfo.remove(element)  # kept in env.metadata; ablog would misread it
+
+    def record(self, docname: str, front: FrontMatter, normal: dict[str, Any]) -> PostRecord:
+        """The post's record, from its checked front matter."""
+        heading = next(iter(self.document.findall(nodes.title)), None)
+        date = normal.get("date")
+        authors = normal.get("author") or (
+            [self.config.blog_default_author] if self.config.blog_default_author else []
+        )
+        return PostRecord(
+            docname=docname,
+            source=Path(self.env.doc2path(docname)).relative_to(self.env.srcdir).as_posix(),
+            lines=dict(front.lines),
+            title=normal.get("title") or (heading.astext() if heading is not None else None),
+            description=normal.get("description"),
+            date=date,
+            updated=normal.get("updated"),
+            authors=resolve_authors(authors, self.config.blog_authors),
+            categories=tuple(Label.of(name) for name in normal.get("category", [])),
+            tags=tuple(Label.of(name) for name in normal.get("tags", [])),
+            image=normal.get("image"),
+            image_alt=normal.get("image_alt", ""),
+            comments=normal.get("comments", False),
+            redirects=tuple(normal.get("redirect", [])),
+        )
+
+    def docinfo_fields(self) -> list[nodes.Element]:
+        docinfo = next(iter(self.document.findall(nodes.docinfo)), None)
+        return list(docinfo.children) if docinfo is not None else []
+
+    def drop_docinfo_fields(self, keys: set[str]) -> None:
+        for element in self.docinfo_fields():
+            if _field_name(element) in keys:
+                element.parent.remove(element)
 
     def keep_title_as_written(self, title: str) -> None:
         """Show the front matter's title as the text it is.
@@ -231,12 +368,8 @@ class NormaliseFrontMatter(SphinxTransform):
             heading += nodes.Text(title)
 
 
-def metadata_of(env: Any, docname: str) -> dict[str, Any]:
-    """The checked front matter of a post (empty for other pages)."""
-    return env.metadata.get(docname, {}).get("publication", {})
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("publication_timezone", "UTC", "env", types=[str])
+    app.setup_extension("publication.site.posts")
     app.add_transform(NormaliseFrontMatter)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

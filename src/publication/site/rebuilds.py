@@ -32,7 +32,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.search import IndexBuilder
 
 from publication.site.ablog_patches import blog_of, published_archive_pages, replace_listener
-from publication.site.frontmatter import metadata_of
+from publication.site.posts import post_record
 from publication.site.reading_time import reading_time
 
 #: Posts in the sidebar's "Recent posts" (templates/sidebar/blog.html); the home page shows
@@ -44,18 +44,21 @@ ARCHIVE_FINGERPRINTS = "publication-archive-pages.json"
 
 def listing_of(app: Sphinx, post: Any) -> tuple[Any, ...]:
     """Everything a listing, card or link shows of a post."""
-    meta = metadata_of(app.env, post.docname)
+    record = post_record(app.env, post.docname)
+    shown = (
+        (record.updated, record.description, record.image, record.image_alt, record.authors, record.tags)
+        if record
+        else ()
+    )
     excerpt = " ".join(node.astext() for node in post.excerpt)
     return (
         post.docname,
         post.title,
         post.date.isoformat() if post.date else "",
-        str(meta.get("updated", "")),
+        repr(shown),
         [str(tag) for tag in post.tags],
         [str(c) for c in post.category],
         [str(a) for a in post.author],
-        meta.get("description", ""),
-        meta.get("image", ""),
         excerpt,
         reading_time(app.env, post.docname),
     )
@@ -128,7 +131,7 @@ def delete_removed_pages(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = Path(app.outdir)
     for docname in getattr(app, "publication_removed", ()):
-        page = outdir / app.builder.get_target_uri(docname)
+        page = Path(app.builder.get_outfilename(docname))  # a file name, not the (percent-encoded) address
         sources = list((outdir / "_sources").glob(f"{docname}.*.txt"))  # with html_copy_source
         for path in (page, page.with_suffix(".bib"), *sources):
             path.unlink(missing_ok=True)
@@ -180,12 +183,12 @@ def only_changed_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any
     )
     for pagename, context, template in published_archive_pages(app):
         current[pagename] = fingerprint(app, pagename, context, template, shared, listings)
-        page = Path(app.outdir) / app.builder.get_target_uri(pagename)
+        page = Path(app.builder.get_outfilename(pagename))
         if previous.get(pagename) == current[pagename] and page.is_file():
             continue
         yield pagename, context, template
     for gone in previous.keys() - current.keys():  # a tag or category no published post carries any more
-        (Path(app.outdir) / app.builder.get_target_uri(gone)).unlink(missing_ok=True)
+        Path(app.builder.get_outfilename(gone)).unlink(missing_ok=True)
     store.write_text(json.dumps(current, indent=0, sort_keys=True), encoding="utf-8")
 
 

@@ -29,7 +29,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 
 from publication.site.ablog_patches import blog_of
-from publication.site.frontmatter import metadata_of
+from publication.site.posts import published_post
 from publication.site.reading_time import minutes_for, words_in
 
 #: Section id of the "Cite this post" section, for links and for feeds to leave it out.
@@ -155,28 +155,28 @@ def cited_works(app: Sphinx, docname: str) -> tuple[Work, ...]:
 def record_of(app: Sphinx, docname: str) -> PostRecord | None:
     """The bibliographic record of a published post; None for drafts and other pages."""
     blog = blog_of(app)
-    if docname not in blog or not blog[docname].published:
+    post_facts = published_post(app.env, docname)
+    if post_facts is None or docname not in blog:
         return None
     post = blog[docname]
-    meta = metadata_of(app.env, docname)
     base = app.config.html_baseurl
     url = urljoin(base, app.builder.get_target_uri(docname))
     organizations = set(app.config.publication_organization_authors)
     authors = tuple(
         Author(str(author), author.href or "", author.label in organizations) for author in post.author or []
     )
-    image = meta.get("image", "")
+    image = post_facts.image or ""
     return PostRecord(
         title=post.title,
         url=url,
-        published=post.date,
-        modified=max(meta.get("updated") or post.date, post.date),
+        published=post_facts.date,
+        modified=post_facts.last_modified,
         authors=authors,
         site=app.config.project,
         site_url=base,
-        description=meta.get("description", ""),
+        description=post_facts.description or "",
         image=urljoin(base, quote(social_image(app, image))) if image else "",  # a file name, made an address
-        image_alt=meta.get("image_alt", ""),
+        image_alt=post_facts.image_alt,
         keywords=tuple(str(tag) for tag in post.tags or []),
         language=app.config.language or "en",
         words=words_in(app.env, docname),

@@ -15,7 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from publication.site.frontmatter import FRONT_MATTER_BLOCK, read_front_matter
+from publication.site.frontmatter import CONTROL_CHARACTERS, FRONT_MATTER_BLOCK, read_front_matter
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,17 @@ def decode_problem(data: bytes) -> tuple[int, str] | None:
         byte = data[error.start : error.start + 1].hex()
         return line, f"the file is not UTF-8 (byte 0x{byte} on this line): save it as UTF-8"
     return None
+
+
+def control_character_problems(text: str) -> list[tuple[int, str]]:
+    """Each line that holds a control character, which no page, feed (XML) or ``.bib`` can carry."""
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1):  # splitlines() would break at \x0b
+        if found := CONTROL_CHARACTERS.search(line):
+            problems.append(
+                (number, f"the line holds the control character U+{ord(found.group()):04X}: delete it")
+            )
+    return problems
 
 
 def post_problems(text: str) -> list[tuple[int, str]]:
@@ -68,8 +79,16 @@ def check_sources(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
             docnames.remove(docname)
             env.found_docs.discard(docname)
             continue
+        text = data.decode("utf-8")
+        if controls := control_character_problems(text):
+            for line, message in controls:
+                _warn(docname, line, message)
+            # no page, feed or .bib could carry it; like a file that is not UTF-8, it is not read
+            docnames.remove(docname)
+            env.found_docs.discard(docname)
+            continue
         if docname in posts:
-            for line, message in post_problems(data.decode("utf-8")):
+            for line, message in post_problems(text):
                 _warn(docname, line, message)
 
 

@@ -24,7 +24,7 @@ from sphinx.config import Config
 from sphinx.util.osutil import relative_uri
 
 from publication.site.ablog_patches import blog_of
-from publication.site.frontmatter import metadata_of
+from publication.site.posts import PostRecord, post_record
 from publication.site.reading_time import reading_time
 
 DESCRIPTION_LENGTH = 200
@@ -58,20 +58,23 @@ def _time(moment: dt.datetime) -> str:
 
 def byline_html(
     builder: StandaloneHTMLBuilder,
-    docname: str,
+    record: PostRecord,
     post: Any,
     *,
-    updated: dt.datetime | None = None,
     reading: str = "",
 ) -> str:
-    """The line under a post's title: when (and when last updated), by whom, filed where, how long."""
+    """The line under a post's title: when (and when last updated), by whom, filed where, how long.
+
+    Dates come from the post's record; the archive pages it links to are ablog's.
+    """
+    docname = record.docname
     parts = []
-    if post.date and post.published:
-        parts.append(f'<span class="post-date">Published {_time(post.date)}</span>')
-        if updated and updated > post.date:
-            parts.append(f'<span class="post-updated">Updated {_time(updated)}</span>')
-    elif post.date:  # only previews build it (publication.site.drafts)
-        parts.append(f'<span class="post-draft">Scheduled for {_time(post.date)}</span>')
+    if record.date and record.published:
+        parts.append(f'<span class="post-date">Published {_time(record.date)}</span>')
+        if record.updated and record.updated > record.date:
+            parts.append(f'<span class="post-updated">Updated {_time(record.updated)}</span>')
+    elif record.date:  # only previews build it (publication.site.drafts)
+        parts.append(f'<span class="post-draft">Scheduled for {_time(record.date)}</span>')
     else:
         parts.append('<span class="post-draft">Draft</span>')
     if reading:
@@ -84,7 +87,7 @@ def byline_html(
         tags = " ".join(f"<li>{_link(builder, docname, tag, 'post-tag')}</li>" for tag in post.tags)
         parts.append(f'<ul class="post-tags" aria-label="Tags">{tags}</ul>')
     byline = '<div class="post-byline">' + " ".join(parts) + "</div>"
-    if not post.published:
+    if not record.published:
         byline = (
             '<p class="post-draft-banner" role="note">This is a draft: it is not published, '
             "and only previews show it.</p>" + byline
@@ -97,25 +100,21 @@ def add_byline(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if not isinstance(app.builder, StandaloneHTMLBuilder):
         return
     blog = blog_of(app)
-    if docname not in blog:
+    record = post_record(app.env, docname)
+    if docname not in blog or record is None:
         return
     title = next(iter(doctree.findall(nodes.title)), None)
     if title is None:
         return
-    meta = metadata_of(app.env, docname)
     # the description, when the author wrote one, opens the post as its standfirst
-    description = meta.get("description")
+    description = record.description
     standfirst = f'<p class="post-standfirst">{html.escape(description)}</p>' if description else ""
     header = standfirst + byline_html(
-        app.builder,
-        docname,
-        blog[docname],
-        updated=meta.get("updated"),
-        reading=reading_time(app.env, docname),
+        app.builder, record, blog[docname], reading=reading_time(app.env, docname)
     )
-    if meta.get("image"):
-        src = relative_uri(app.builder.get_target_uri(docname), quote(meta["image"]))  # a file name
-        alt = meta.get("image_alt", "")
+    if record.image:
+        src = relative_uri(app.builder.get_target_uri(docname), quote(record.image))  # a file name
+        alt = record.image_alt
         header += (
             f'<figure class="post-header-image"><img src="{html.escape(src)}" alt="{html.escape(alt)}"'
             ' width="1200" height="630"></figure>'
@@ -182,17 +181,17 @@ def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
 
 def excerpt_text(env: Any, post: Any) -> str:
     """A post's excerpt as plain text, for listings: its description, else its first paragraph."""
-    meta = metadata_of(env, post.docname)
+    record = post_record(env, post.docname)
     text = " ".join(" ".join(node.astext().split()) for node in post.excerpt)
-    return shorten(meta.get("description") or text)
+    return shorten((record.description if record else None) or text)
 
 
 def post_image(env: Any, post: Any, pathto: Any) -> dict[str, str] | None:
     """A post's front-matter image for a listing on this page: its relative ``src`` and its ``alt``."""
-    meta = metadata_of(env, post.docname)
-    if not meta.get("image"):
+    record = post_record(env, post.docname)
+    if record is None or not record.image:
         return None
-    return {"src": pathto(quote(meta["image"]), 1), "alt": meta.get("image_alt", "")}  # a file name
+    return {"src": pathto(quote(record.image), 1), "alt": record.image_alt}  # a file name
 
 
 def archive_title(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -223,8 +222,10 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
         # a page's title is HTML, its description text
         return BeautifulSoup(str(context.get("title", "")), "html.parser").get_text()
 
-    meta = metadata_of(app.env, pagename)
-    description = meta.get("description") or (app.env.metadata.get(pagename, {}).get("description"))
+    record = post_record(app.env, pagename)
+    description = (record.description if record else None) or app.env.metadata.get(pagename, {}).get(
+        "description"
+    )
     if not description and "collection" in context:
         collection = context["collection"]
         count = len(collection)
