@@ -16,6 +16,7 @@ Event priorities (Sphinx runs lower numbers first; 500 is the default, ablog's o
 =====================  ========  ==============================================  ============================
 event                  priority  handler                                         why there
 =====================  ========  ==============================================  ============================
+config-inited          50        config.check_ablog_settings, check_own_...      before ablog refuses them
 config-inited          100       ablog_patches.keep_ablog_templates_out          before ablog reads the flag
 config-inited          600       drafts.hold_back_drafts                         after ablog matched posts
 transform (doctree)    790       frontmatter.NormaliseFrontMatter                before ablog's (800)

@@ -136,7 +136,8 @@ def check_bibliography_files(app: Sphinx, config: Config) -> None:
             continue
         line, message = problem
         # a "file:line" text: at config-inited there is no environment to resolve a (docname, line) location
-        location = f"{path}:{line}" if line else str(path)
+        # (a location without a line would be read as a document name; the message names the file then)
+        location = f"{path}:{line}" if line else None
         logger.warning(message, location=location, type="publication", subtype="bibtex")
         stand_in = Path(app.doctreedir) / "publication-unreadable.bib"
         stand_in.parent.mkdir(parents=True, exist_ok=True)

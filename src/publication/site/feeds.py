@@ -30,7 +30,7 @@ from sphinx.util import logging
 
 from publication.site.ablog_patches import blog_of, publication_cutoff
 from publication.site.files import write_if_changed
-from publication.site.posts import post_record
+from publication.site.posts import PostRecord, record_for
 from publication.site.scholarly import CITE_SECTION
 from publication.site.theme import shorten
 
@@ -73,7 +73,8 @@ class Feed:
 class Entry:
     """One post as every feed format carries it."""
 
-    post: Any
+    post: Any  # ablog's, for the feeds it belongs to
+    record: PostRecord  # what the entry says of the post
     url: str
     content: str  # HTML, with absolute URLs
     summary: str  # plain text
@@ -167,8 +168,7 @@ def entry_content(page_html: str, page_url: str) -> tuple[str, str]:
 
 def updated_of(app: Sphinx, post: Any) -> dt.datetime:
     """When the post last changed, by the record's one rule (publication.site.posts)."""
-    record = post_record(app.env, post.docname)
-    return record.last_modified if record and record.last_modified else post.date
+    return record_for(app.env, post).last_modified or post.date
 
 
 class EntryCache:
@@ -213,9 +213,9 @@ def entries_of(app: Sphinx, feed: Feed, cache: EntryCache) -> list[Entry]:
     entries = []
     for post in posts:
         content, first_paragraph = cache.content(post)
-        record = post_record(app.env, post.docname)
-        summary = shorten((record.description if record else None) or first_paragraph)
-        entries.append(Entry(post, post_url(app, post), content, summary, updated_of(app, post)))
+        record = record_for(app.env, post)
+        summary = shorten(record.description or first_paragraph)
+        entries.append(Entry(post, record, post_url(app, post), content, summary, updated_of(app, post)))
     return entries
 
 
@@ -235,18 +235,18 @@ def build_feed(app: Sphinx, feed: Feed, entries: list[Entry]) -> FeedGenerator:
     generator.language(app.config.language or "en")
     generator.generator("ablog + publication", uri="https://ablog.readthedocs.io/")
     for item in entries:
-        post = item.post
+        record = item.record
         entry = generator.add_entry(order="append")
         entry.id(item.url)
         entry.guid(item.url, permalink=True)
-        entry.title(post.title)
+        entry.title(record.title)
         entry.link(href=item.url, rel="alternate")
-        for author in post.author or []:
-            entry.author({"name": str(author)})
-        entry.published(post.date)
+        for author in record.authors:
+            entry.author({"name": author.name})
+        entry.published(record.date)
         entry.updated(item.updated)
-        for label in [*(post.category or []), *(post.tags or [])]:
-            entry.category(term=str(label), label=str(label))
+        for label in [*record.categories, *record.tags]:
+            entry.category(term=label.name, label=label.name)
         entry.summary(item.summary)
         entry.content(item.content, type="html")
     generator.updated(newest(entries))
@@ -268,20 +268,19 @@ def json_feed(app: Sphinx, feed: Feed, entries: list[Entry]) -> dict[str, Any]:
     """The feed as JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/), with the same entries."""
     items = []
     for entry in entries:
-        post = entry.post
+        record = entry.record
         item: dict[str, Any] = {
             "id": entry.url,
             "url": entry.url,
-            "title": post.title,
+            "title": record.title,
             "content_html": entry.content,
             "summary": entry.summary,
-            "date_published": post.date.isoformat(),
+            "date_published": record.date.isoformat(),
             "date_modified": entry.updated.isoformat(),
-            "authors": [{"name": str(author)} for author in post.author or []],
-            "tags": [str(label) for label in [*(post.category or []), *(post.tags or [])]],
+            "authors": [{"name": author.name} for author in record.authors],
+            "tags": [label.name for label in [*record.categories, *record.tags]],
         }
-        record = post_record(app.env, post.docname)
-        image = record.image if record else None
+        image = record.image
         if image:
             item["image"] = absolute_url(app, quote(image))  # a file name, made an address
         items.append(item)

@@ -262,6 +262,27 @@ def _set_field_text(field_node: nodes.Element, text: str) -> None:
         field_node.children = [nodes.Text(text)]
 
 
+#: The longest label or old address, in bytes, that makes a file name (most file systems allow 255, and the
+#: tag's feeds and ".html" need the rest).
+LONGEST_NAME = 200
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def label_problem(name: str, noun: str, known: dict[str, Any]) -> str | None:
+    """Why a tag, category or author cannot have an archive page, or None if it can."""
+    if name in known:
+        return None  # a blog_authors key: its page is named after the key
+    slug = Label.of(name).slug
+    if not slug:
+        return f"the {noun} {name!r} has no letter or digit to make the address of its page from: add a word"
+    if len(slug.encode()) > LONGEST_NAME:
+        return f"the {noun} {shorten(name)!r} is too long to name its page: keep it to {LONGEST_NAME} letters"
+    return None
+
+
 class NormaliseFrontMatter(SphinxTransform):
     """Check a post's front matter and rewrite it into the forms ablog reads.
 
@@ -295,23 +316,30 @@ class NormaliseFrontMatter(SphinxTransform):
                     )
                 )
                 del normal["image"]
-        for key, noun in (("tags", "tag"), ("category", "category")):
-            for name in [name for name in normal.get(key, []) if not Label.of(name).slug]:
+        for key, noun in (("tags", "tag"), ("category", "category"), ("author", "author")):
+            for name in list(normal.get(key, [])):
+                if problem := label_problem(name, noun, self.config.blog_authors if key == "author" else {}):
+                    front.problems.append(Problem(front.lines[key], problem))
+                    normal[key].remove(name)
+        for old in list(normal.get("redirect", [])):
+            if any(len(part.encode()) > LONGEST_NAME for part in old.split("/")):
                 front.problems.append(
                     Problem(
-                        front.lines[key],
-                        f"the {noun} {name!r} has no letter or digit to make the address of its page from: "
-                        "add a word to it",
+                        front.lines["redirect"], f"'redirect': {shorten(old)!r} is too long for a file name"
                     )
                 )
-                normal[key].remove(name)
+                normal["redirect"].remove(old)
         for problem in front.problems:
             logger.warning(
                 problem.message, location=(docname, problem.line), type="publication", subtype="post"
             )
-        self.env.metadata[docname][RECORD_KEY] = self.record(docname, front, normal)
         if "title" in normal:
             self.keep_title_as_written(normal["title"])
+        elif "title" in front.values:  # refused: the page still needs a title every output can carry
+            self.keep_title_as_written(
+                CONTROL_CHARACTERS.sub("", str(front.values["title"])).strip() or docname
+            )
+        self.env.metadata[docname][RECORD_KEY] = self.record(docname, front, normal)
         # what was refused above must not reach ablog, which would read it its own way (or crash on it)
         refused = {key for key in (*DATE_KEYS, *LIST_KEYS, *TEXT_KEYS, *BOOL_KEYS) if key in front.values}
         empty = {key for key in LIST_KEYS if key in normal and not normal[key]}  # ablog reads "" as [""]
@@ -319,7 +347,9 @@ class NormaliseFrontMatter(SphinxTransform):
         for element in self.docinfo_fields():
             key = _field_name(element)
             if key in DATE_KEYS:
-                _set_field_text(element, normal[key].isoformat())
+                # in UTC for ablog, which cannot read a local mean time offset (+00:53:28, Berlin before
+                # 1893); it takes the record's own date right after (ablog_patches.take_dates_from_records)
+                _set_field_text(element, normal[key].astimezone(dt.UTC).isoformat())
             elif key in LIST_KEYS:
                 _set_field_text(element, ", ".join(normal[key]))
 
@@ -327,14 +357,14 @@ class NormaliseFrontMatter(SphinxTransform):
         """The post's record, from its checked front matter."""
         heading = next(iter(self.document.findall(nodes.title)), None)
         date = normal.get("date")
-        authors = normal.get("author") or (
-            [self.config.blog_default_author] if self.config.blog_default_author else []
-        )
+        default = self.config.blog_default_author or []  # ablog takes a key or a list of keys
+        authors = normal.get("author") or ([default] if isinstance(default, str) else list(default))
         return PostRecord(
             docname=docname,
             source=Path(self.env.doc2path(docname)).relative_to(self.env.srcdir).as_posix(),
             lines=dict(front.lines),
-            title=normal.get("title") or (heading.astext() if heading is not None else None),
+            # a post without a title is reported (publication.site.sources); its outputs still need one
+            title=normal.get("title") or (heading.astext() if heading is not None else "") or docname,
             description=normal.get("description"),
             date=date,
             updated=normal.get("updated"),

@@ -61,7 +61,7 @@ class PostRecord:
     docname: str
     source: str  # the file, relative to the source folder
     lines: dict[str, int] = field(default_factory=dict)
-    title: str | None = None
+    title: str = ""
     description: str | None = None
     date: dt.datetime | None = None  # aware: written with its offset, or in publication_timezone
     updated: dt.datetime | None = None
@@ -124,6 +124,24 @@ def resolve_authors(names: list[str], blog_authors: dict[str, Any]) -> tuple[Aut
         else:
             found.append(Author(name, name))
     return tuple(found)
+
+
+def record_of_ablog_post(post: Any) -> PostRecord:
+    """A record for a post ablog found without front matter this package read (a ``post`` directive)."""
+    return PostRecord(
+        docname=post.docname,
+        source=post.docname,
+        title=post.title,
+        date=post.date,
+        authors=tuple(Author(c.label, str(c), c.href) for c in post.author or []),
+        categories=tuple(Label.of(str(c)) for c in post.category or []),
+        tags=tuple(Label.of(str(c)) for c in post.tags or []),
+    )
+
+
+def record_for(env: BuildEnvironment, post: Any) -> PostRecord:
+    """The record of one of ablog's posts: the one read from its front matter, else one made from ablog's."""
+    return post_record(env, post.docname) or record_of_ablog_post(post)
 
 
 def post_record(env: BuildEnvironment, docname: str) -> PostRecord | None:

@@ -162,12 +162,10 @@ def record_of(app: Sphinx, docname: str) -> PostRecord | None:
     base = app.config.html_baseurl
     url = urljoin(base, app.builder.get_target_uri(docname))
     organizations = set(app.config.publication_organization_authors)
-    authors = tuple(
-        Author(str(author), author.href or "", author.label in organizations) for author in post.author or []
-    )
+    authors = tuple(Author(a.name, a.url or "", a.key in organizations) for a in post_facts.authors)
     image = post_facts.image or ""
     return PostRecord(
-        title=post.title,
+        title=post_facts.title or post.title,
         url=url,
         published=post_facts.date,
         modified=post_facts.last_modified,
@@ -177,7 +175,7 @@ def record_of(app: Sphinx, docname: str) -> PostRecord | None:
         description=post_facts.description or "",
         image=urljoin(base, quote(social_image(app, image))) if image else "",  # a file name, made an address
         image_alt=post_facts.image_alt,
-        keywords=tuple(str(tag) for tag in post.tags or []),
+        keywords=tuple(tag.name for tag in post_facts.tags),
         language=app.config.language or "en",
         words=words_in(app.env, docname),
         cited=cited_works(app, docname),
