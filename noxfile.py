@@ -1,33 +1,134 @@
-"""Sessions that build, preview, check and test the publication. `nox -l` lists them."""
+"""Sessions that build, preview, check and test the publication. `nox -l` lists them.
+
+Every session but `upstream` installs the exact versions in uv.lock: with uv when it is installed (`uv sync
+--locked`), else with pip from the requirements/ files exported from the lock. Sessions that need the same
+packages share one environment under .nox/ (nox makes one per session, and has no way to share them:
+wntrblm/nox#167), so nox runs its sessions without a virtualenv of its own (venv_backend="none").
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import nox
+from packaging.requirements import Requirement
 
 nox.options.sessions = ["lint", "tests", "build"]
-nox.options.reuse_venv = "yes"
+nox.options.default_venv_backend = "none"  # the sessions use the environments below
 nox.needs_version = ">=2025.2.9"
 
 ROOT = Path(__file__).parent
 DOCS = ROOT / "docs"
 BUILD = DOCS / "_build"
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+REQUIREMENTS = ROOT / "requirements"
+OUTER_PATH = os.environ.get("PATH", "")
 
 
-def install(session: nox.Session, *groups: str) -> None:
-    """Install the project (which brings the Sphinx stack) and the named dependency groups."""
-    session.install("-e", ".")
-    for group in groups:
-        session.install(*nox.project.dependency_groups(PYPROJECT, group))
+def find_uv() -> str | None:
+    """uv's path: on PATH, or installed beside nox (`pipx install nox[uv]`); None when there is none."""
+    if shutil.which("uv"):
+        return "uv"
+    try:
+        from uv import find_uv_bin
+
+        return find_uv_bin()
+    except (ImportError, FileNotFoundError):
+        return None
 
 
-def install_axe(session: nox.Session) -> None:
-    """axe-core's current axe.min.js, from axe-playwright-python without Playwright: Selenium drives the
-    browser, so only the script is needed (axe-selenium-python's axe-core is from 2018)."""
-    session.install("--no-deps", "axe-playwright-python>=0.1.8")
+UV = find_uv()
+
+
+@dataclass(frozen=True)
+class Environment:
+    """A virtual environment under .nox/, for the sessions that need the same packages."""
+
+    name: str
+    groups: tuple[str, ...]  # dependency groups of pyproject.toml, besides the project's own dependencies
+    project: bool = True  # the project itself (editable) and its dependencies
+
+    @property
+    def location(self) -> Path:
+        return ROOT / ".nox" / self.name
+
+    @property
+    def requirements(self) -> Path:
+        """Its pinned requirements, exported from uv.lock by `nox -s lock`, for machines without uv."""
+        return REQUIREMENTS / f"{self.name}.txt"
+
+    def bin(self, program: str) -> str:
+        return str(self.location / "bin" / program)
+
+    def export_options(self) -> list[str]:
+        """What `uv sync` and `uv export` are told to take from the lock."""
+        if not self.project:
+            return [f"--only-group={group}" for group in self.groups]
+        return ["--no-default-groups", *(f"--group={group}" for group in self.groups)]
+
+
+SITE = Environment("site", ("preview",))  # build, preview, new, import-jekyll, linkcheck
+TESTS = Environment("tests", ("test", "check", "screenshots"))  # tests, check, screenshots
+LINT = Environment("lint", ("lint",), project=False)
+BENCH = Environment("bench", ("bench",))
+ENVIRONMENTS = (SITE, TESTS, LINT, BENCH)
+
+
+def install(session: nox.Session, environment: Environment) -> None:
+    """Bring the environment to uv.lock's versions, and run the session's commands in it."""
+    location = environment.location
+    if UV:
+        # --locked: a pyproject.toml changed without `nox -s lock` stops here, instead of installing
+        # something no one tested
+        session.run(
+            UV,
+            "sync",
+            "--locked",
+            f"--python={sys.executable}",
+            *environment.export_options(),
+            env={"UV_PROJECT_ENVIRONMENT": str(location)},
+        )
+    else:
+        pip_install_from_requirements(session, environment)
+    use(session, location)
+
+
+def use(session: nox.Session, location: Path) -> None:
+    """Run the session's programs from the environment at ``location``."""
+    path = os.pathsep.join([str(location / "bin"), OUTER_PATH])
+    # nox finds a program on this process's PATH; the programs it starts get the session's variables
+    os.environ["PATH"] = path
+    session.env.update(PATH=path, VIRTUAL_ENV=str(location))
+
+
+def pip_install_from_requirements(session: nox.Session, environment: Environment) -> None:
+    """Without uv: the exported pins with pip, once for each change of the file."""
+    location = environment.location
+    python = location / "bin" / "python"
+    if not python.exists():
+        session.run(sys.executable, "-m", "venv", str(location))
+    wanted = environment.requirements.read_text(encoding="utf-8")
+    stamp = location / "publication-requirements.txt"  # what was last installed here
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == wanted:
+        return
+    session.run(str(python), "-m", "ensurepip", "--upgrade", silent=True)  # a venv uv made has no pip
+    # --no-deps: the exported file is complete, every package pinned, so pip resolves nothing by itself
+    editable = ["--editable", str(ROOT)] if environment.project else []
+    session.run(
+        str(python),
+        "-m",
+        "pip",
+        "install",
+        "--no-deps",
+        "--requirement",
+        str(environment.requirements),
+        *editable,
+    )
+    stamp.write_text(wanted, encoding="utf-8")
 
 
 def sphinx_options(builder: str, doctrees: str = "doctrees") -> list[str]:
@@ -64,14 +165,14 @@ def publish(session: nox.Session, *options: str) -> None:
 @nox.session
 def build(session: nox.Session) -> None:
     """Build the site into docs/_build/html, strictly; a failed build leaves the last good site in place."""
-    install(session)
+    install(session, SITE)
     publish(session, *sphinx_options("html"), *session.posargs)
 
 
 @nox.session
 def preview(session: nox.Session) -> None:
     """Serve the site with its drafts on http://127.0.0.1:8000, rebuilding on every save."""
-    install(session, "preview")
+    install(session, SITE)
     session.run(
         "sphinx-autobuild",
         "--watch",
@@ -90,7 +191,7 @@ def preview(session: nox.Session) -> None:
 @nox.session
 def screenshots(session: nox.Session) -> None:
     """Build the site, then picture it with headless Chromium in docs/_build/screenshots, with a PDF print."""
-    install(session, "screenshots")
+    install(session, TESTS)
     publish(session, *sphinx_options("html"))
     site = str(BUILD / "html")
     session.run("python", "-m", "publication.tools.screenshots", site, str(BUILD / "screenshots"))
@@ -99,23 +200,21 @@ def screenshots(session: nox.Session) -> None:
 @nox.session
 def linkcheck(session: nox.Session) -> None:
     """Check every external link of the site (needs the internet)."""
-    install(session)
+    install(session, SITE)
     sphinx(session, "linkcheck")
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite (builds small sites and the real one)."""
-    install(session, "test")
-    install_axe(session)  # tests/test_sitecheck.py runs axe-core
+    install(session, TESTS)
     session.run("pytest", *session.posargs)
 
 
 @nox.session
 def check(session: nox.Session) -> None:
     """Check the built site: HTML validity, links, alt text, feeds, accessibility, other origins."""
-    install(session, "check")
-    install_axe(session)
+    install(session, TESTS)
     site = BUILD / "html"
     if not (site / "index.html").is_file():  # checks the last build as it is; builds only when there is none
         publish(session, *sphinx_options("html"))
@@ -125,7 +224,7 @@ def check(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """Check code style with ruff."""
-    install(session, "lint")
+    install(session, LINT)
     session.run("ruff", "check", "src", "tests", "docs/conf.py", "noxfile.py")
     session.run("ruff", "format", "--check", "src", "tests", "docs/conf.py", "noxfile.py")
 
@@ -133,21 +232,21 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def new(session: nox.Session) -> None:
     """Start a post as a draft: nox -s new -- "Post title" [--tags "a, b"] [--category C] [--slug S]."""
-    install(session)
+    install(session, SITE)
     session.run("publication-new-post", *(session.posargs or ["--help"]))
 
 
 @nox.session(name="import-jekyll")
 def import_jekyll(session: nox.Session) -> None:
     """Import Jekyll posts: nox -s import-jekyll -- SOURCE... [--to docs/posts] [--force]."""
-    install(session)
+    install(session, SITE)
     session.run("publication-import-jekyll", *(session.posargs or ["--help"]))
 
 
 @nox.session
 def bench(session: nox.Session) -> None:
     """Time builds of a synthetic blog (full, no change, one edit, new post): nox -s bench -- --posts 1000."""
-    install(session, "bench")
+    install(session, BENCH)
     session.run(
         "python",
         "-m",
@@ -158,7 +257,76 @@ def bench(session: nox.Session) -> None:
     )
 
 
-@nox.session(venv_backend="none")
+@nox.session
+def lock(session: nox.Session) -> None:
+    """Update uv.lock from pyproject.toml and export requirements/ (`-- --upgrade`: the newest pins)."""
+    if not UV:
+        session.error("nox -s lock needs uv: python3 -m pip install uv")
+    session.run(UV, "lock", *session.posargs)
+    REQUIREMENTS.mkdir(exist_ok=True)
+    for environment in ENVIRONMENTS:
+        exported = session.run(
+            UV,
+            "export",
+            "--frozen",
+            "--no-header",
+            "--no-hashes",
+            "--no-emit-project",  # installed editable, from the working tree
+            *environment.export_options(),
+            silent=True,
+        )
+        header = (
+            f"# The .nox/{environment.name} environment's packages, exported from uv.lock by `nox -s lock`, "
+            "for machines without uv.\n# Install with: pip install --no-deps -r this-file\n"
+        )
+        environment.requirements.write_text(header + str(exported), encoding="utf-8")
+
+
+@nox.session
+def upstream(session: nox.Session) -> None:
+    """Build and test with the newest releases pyproject.toml allows, ignoring uv.lock:
+    nox -s upstream -- [--python 3.13] [pytest arguments]."""
+    arguments = list(session.posargs)
+    python = sys.executable
+    if arguments[:1] == ["--python"] and len(arguments) > 1:
+        python = arguments[1]
+        del arguments[:2]
+    location = ROOT / ".nox" / "upstream"
+    shutil.rmtree(location, ignore_errors=True)  # nothing from an earlier run may stay
+    groups = [group for name in TESTS.groups for group in nox.project.dependency_groups(PYPROJECT, name)]
+    # axe-playwright-python is wanted for its script only: without dependencies, as pyproject.toml's
+    # override keeps Playwright out of the lock
+    axe = [requirement for requirement in groups if requirement.startswith("axe-playwright-python")]
+    wanted = ["--editable", str(ROOT), *(r for r in groups if r not in axe)]
+    if UV:
+        session.run(UV, "venv", "--quiet", f"--python={python}", str(location))
+        pip = [UV, "pip", "install", f"--python={location / 'bin' / 'python'}"]
+        session.run(*pip, "--upgrade", "--resolution=highest", *wanted)
+    else:
+        session.run(python, "-m", "venv", str(location))
+        pip = [str(location / "bin" / "python"), "-m", "pip", "install"]
+        session.run(*pip, "--upgrade", "--upgrade-strategy=eager", *wanted)
+    session.run(*pip, "--no-deps", *axe)
+    use(session, location)
+    # tests/test_dependencies.py: the installed versions are not the locked ones here, on purpose
+    session.env["PUBLICATION_UPSTREAM"] = "1"
+    bounded = [Requirement(r) for r in PYPROJECT["project"]["dependencies"]]
+    session.run(  # the versions of the packages whose internals are patched: what this run tried
+        "python",
+        "-c",
+        "import sys, importlib.metadata as m; print(', '.join(f'{n} {m.version(n)}' for n in sys.argv[1:]))",
+        *(r.name for r in bounded if any(spec.operator == "<" for spec in r.specifier)),
+    )
+    session.run(
+        "sphinx-build",
+        *sphinx_options("html", doctrees="doctrees-upstream"),
+        str(DOCS),
+        str(BUILD / "upstream"),
+    )
+    session.run("pytest", *arguments)
+
+
+@nox.session
 def clean(session: nox.Session) -> None:
     """Remove the built site."""
     shutil.rmtree(BUILD, ignore_errors=True)

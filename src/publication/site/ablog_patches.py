@@ -45,7 +45,43 @@ import ablog.post
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from publication.shared.patching import Patch, PatchError, TemplateOverride
 from publication.site.posts import blog_of, post_record, redirects
+
+#: What every patch below was written for: the release that first supports Sphinx 9, up to the next minor
+#: release, whose internals (``env.ablog_posts``, the module-level dates, the archive listener) may differ.
+ABLOG = {"package": "ablog", "versions": ">=0.11.13,<0.12", "where": "publication.site.ablog_patches"}
+TOMORROW = Patch(
+    owner="ablog.blog",
+    name="TOMORROW",
+    retire="when ablog compares post dates with an aware datetime; not reported upstream yet",
+    **ABLOG,
+)
+FUTURE = Patch(owner="ablog.blog", name="FUTURE", retire="with TOMORROW", **ABLOG)
+ARCHIVE_PAGES = Patch(
+    owner="ablog.post",
+    name="generate_archive_pages",
+    retire="when ablog lists no drafts on the published site and writes only redirects inside it; "
+    "not reported upstream yet",
+    **ABLOG,
+)
+PARALLEL_READ = Patch(
+    owner="ablog.post",
+    name="process_posts",  # fills env.ablog_posts, the one thing merge_posts must merge
+    retire="sunpy/ablog PR #330 (parallel reading), once released",
+    **ABLOG,
+)
+#: ablog renders its generated pages with these templates; ours (publication/site/templates/ablog/) take
+#: their names, extending furo's page.html instead of the layout.html that furo replaces with an error stub.
+ABLOG_TEMPLATES = tuple(
+    TemplateOverride(
+        folder="templates",
+        template=f"ablog/{name}",
+        retire="sunpy/ablog#108 and #323 (ablog templates under furo)",
+        **ABLOG,
+    )
+    for name in ("catalog.html", "collection.html", "redirect.html")
+)
 
 
 def publication_cutoff(environ: dict[str, str] = os.environ) -> dt.datetime:  # type: ignore[assignment]
@@ -58,8 +94,8 @@ def publication_cutoff(environ: dict[str, str] = os.environ) -> dt.datetime:  # 
 
 def use_aware_dates() -> None:
     """Give ablog aware datetimes to compare post dates with."""
-    ablog.blog.TOMORROW = publication_cutoff()
-    ablog.blog.FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
+    TOMORROW.apply(publication_cutoff())
+    FUTURE.apply(dt.datetime.max.replace(tzinfo=dt.UTC))
 
 
 def published_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
@@ -81,15 +117,17 @@ def published_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], 
         yield pagename, context, template
 
 
-def replace_listener(app: Sphinx, event: str, old: Any, new: Any) -> None:
+def replace_listener(app: Sphinx, event: str, old: Any, new: Any, guard: Patch | None = None) -> None:
+    """Connect ``new`` to ``event`` in the place of ``old``, at its priority; ``guard`` names the patch when
+    ``old`` is no longer connected."""
     for listener in list(app.events.listeners[event]):
         if listener.handler is old:
             app.disconnect(listener.id)
             app.connect(event, new, priority=listener.priority)
             return
-    raise RuntimeError(
-        f"ablog no longer connects {old.__name__} to {event!r}: review publication.site.ablog_patches"
-    )
+    if guard is not None:
+        raise guard.fail(f"{guard.package} no longer connects it to {event}")
+    raise PatchError(f"{old.__name__} is not connected to {event!r}: review publication.site.ablog_patches")
 
 
 def merge_posts(app: Sphinx, env: Any, docnames: set[str], other: Any) -> None:
@@ -125,11 +163,15 @@ def keep_ablog_templates_out(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("ablog")
+    for guard in (PARALLEL_READ, ARCHIVE_PAGES, *ABLOG_TEMPLATES):
+        guard.check()
     app.extensions["ablog"].parallel_read_safe = True  # with merge_posts below
     app.connect("env-merge-info", merge_posts)
     app.connect("doctree-read", drop_post_doctree_copies, priority=900)  # after ablog's process_posts
     app.connect("doctree-read", take_dates_from_records, priority=900)
     use_aware_dates()
     app.connect("config-inited", keep_ablog_templates_out, priority=100)
-    replace_listener(app, "html-collect-pages", ablog.post.generate_archive_pages, published_archive_pages)
+    replace_listener(
+        app, "html-collect-pages", ablog.post.generate_archive_pages, published_archive_pages, ARCHIVE_PAGES
+    )
     return {"parallel_read_safe": True, "parallel_write_safe": True}

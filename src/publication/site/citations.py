@@ -36,6 +36,8 @@ from sphinxcontrib.bibtex.style.referencing import (
 )
 from sphinxcontrib.bibtex.style.template import BaseReferenceText, FootReferenceInfo, year
 
+from publication.shared.patching import Patch
+
 STYLE_NAME = "foot_author_year"
 
 logger = logging.getLogger(__name__)
@@ -167,6 +169,21 @@ def _installed_entry_points(group: str, name: str) -> tuple[Any, ...]:
     return tuple(importlib.metadata.entry_points(group=group, name=name))
 
 
+PYBTEX = {"package": "pybtex", "versions": ">=0.24,<0.27", "where": "publication.site.citations"}
+PLUGIN_LOOKUP = Patch(
+    owner="pybtex.plugin",
+    name="entry_points",
+    retire="when pybtex caches its plugin lookups; not reported upstream yet",
+    **PYBTEX,
+)
+FORMAT_ENTRY = Patch(
+    owner="pybtex.style.formatting:BaseStyle",
+    name="format_entry",
+    retire="when sphinxcontrib-bibtex formats each entry once per style; not reported upstream yet",
+    **PYBTEX,
+)
+
+
 def cache_pybtex_plugin_lookups() -> None:
     """Look up each pybtex plugin among the installed packages once, not once per citation.
 
@@ -175,10 +192,10 @@ def cache_pybtex_plugin_lookups() -> None:
     of a 100-post build's time. Installed entry points do not change while Sphinx runs; plugins registered
     at run time (``register_plugin``, as above) are still looked up first, by pybtex itself.
     """
-    pybtex.plugin.entry_points = lambda group, name: _installed_entry_points(group, name)  # type: ignore[assignment]
+    PLUGIN_LOOKUP.apply(lambda group, name: _installed_entry_points(group, name))
 
 
-_format_entry = BaseStyle.format_entry
+_format_entry = FORMAT_ENTRY.check()
 _formatted: dict[tuple[Any, ...], tuple[Any, Any]] = {}
 
 
@@ -207,7 +224,7 @@ def format_entry_once(self: BaseStyle, label: str, entry: Any, bib_data: Any = N
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")  # what this module configures and patches
     cache_pybtex_plugin_lookups()
-    BaseStyle.format_entry = format_entry_once  # type: ignore[method-assign]
+    FORMAT_ENTRY.apply(format_entry_once)
     # before sphinxcontrib-bibtex reads the files (builder-inited)
     app.connect("config-inited", check_bibliography_files)
     register_plugin("sphinxcontrib.bibtex.style.referencing", STYLE_NAME, FootAuthorYearReferenceStyle)

@@ -20,8 +20,18 @@ from docutils import nodes
 from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Parser as RSTParser
 from docutils.utils import DependencyList, new_document
-from myst_parser.mdit_to_docutils import base
 from sphinx.application import Sphinx
+
+from publication.shared.patching import Patch
+
+MAKE_DOCUMENT = Patch(
+    owner="myst_parser.mdit_to_docutils.base",
+    name="make_document",
+    package="myst-parser",
+    versions=">=4.0,<6",
+    where="publication.site.myst_patches",
+    retire="when MyST's setup_render stops making a document it discards; not reported upstream yet",
+)
 
 
 @functools.cache
@@ -37,5 +47,5 @@ def make_document(source_path: str = "notset", parser_cls: type = RSTParser) -> 
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    base.make_document = make_document
+    MAKE_DOCUMENT.apply(make_document)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -31,6 +31,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.search import IndexBuilder
 
+from publication.shared.patching import Patch
 from publication.site.ablog_patches import blog_of, published_archive_pages, replace_listener
 from publication.site.posts import post_record
 from publication.site.reading_time import reading_time
@@ -192,7 +193,15 @@ def only_changed_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any
     store.write_text(json.dumps(current, indent=0, sort_keys=True), encoding="utf-8")
 
 
-_sphinx_prune = IndexBuilder.prune
+PRUNE = Patch(
+    owner="sphinx.search:IndexBuilder",
+    name="prune",
+    package="sphinx",
+    versions=">=8.2,<10",
+    where="publication.site.rebuilds",
+    retire="when Sphinx's IndexBuilder.prune drops words left with no page; not reported upstream yet",
+)
+_sphinx_prune = PRUNE.check()
 
 
 def prune_search_index(self: IndexBuilder, docnames: Iterable[str]) -> None:
@@ -204,7 +213,7 @@ def prune_search_index(self: IndexBuilder, docnames: Iterable[str]) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    IndexBuilder.prune = prune_search_index  # type: ignore[method-assign]
+    PRUNE.apply(prune_search_index)
     app.setup_extension("publication.site.ablog_patches")
     app.setup_extension("publication.site.theme")  # publication_home_posts
     app.setup_extension("publication.site.files")

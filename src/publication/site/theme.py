@@ -23,6 +23,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.config import Config
 from sphinx.util.osutil import relative_uri
 
+from publication.shared.patching import TemplateOverride
 from publication.site.ablog_patches import blog_of
 from publication.site.posts import PostRecord, post_record
 from publication.site.reading_time import reading_time
@@ -260,6 +261,21 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
 
 TEMPLATES = Path(__file__).parent / "templates"
 
+#: Our page.html and search.html extend furo's ("!page.html") and fill these blocks: a furo that renamed one
+#: would drop what we put there (byline, cards, comments) without a warning.
+FURO_TEMPLATES = tuple(
+    TemplateOverride(
+        package="furo",
+        versions=">=2025.9.25,<2027",
+        where="publication/site/templates",
+        retire="never: these are the site's own page parts; review them against each furo release",
+        folder="theme/furo",
+        template=template,
+        blocks=blocks,
+    )
+    for template, blocks in (("page.html", ("content", "extrahead", "footer")), ("search.html", ("content",)))
+)
+
 
 def add_templates(app: Sphinx, config: Config) -> None:
     """Our templates come after the site's own ``templates_path``, so a site can still override them."""
@@ -269,6 +285,8 @@ def add_templates(app: Sphinx, config: Config) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("publication.site.ablog_patches")
     app.setup_extension("publication.site.reading_time")
+    for guard in FURO_TEMPLATES:
+        guard.check()
     # the home page stays short: the newest few posts as cards, then a link to all of them
     app.add_config_value("publication_home_posts", 7, "html", types=[int])
     app.connect("config-inited", add_templates)

@@ -36,13 +36,14 @@ import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from importlib import import_module
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.cmd.build import build_main
+
+from publication.shared.patching import Patch
 
 #: Written into the staging folder while a build runs; left there only by a build that did not finish.
 UNFINISHED = ".publication-unfinished"
@@ -324,6 +325,21 @@ def forget_environment(options: list[str]) -> None:
         (doctrees / "environment.pickle").unlink(missing_ok=True)
 
 
+SPHINX = {"package": "sphinx", "versions": ">=8.2,<10", "where": "publication.tools.publish"}
+OUTDATED_DOCS = Patch(
+    owner="sphinx.builders.html:StandaloneHTMLBuilder",
+    name="get_outdated_docs",
+    retire="sphinx-doc/sphinx#14327",
+    **SPHINX,
+)
+HANDLE_EXCEPTION = Patch(
+    owner="sphinx._cli.util.errors",
+    name="handle_exception",
+    retire="when sphinx-build reports a full disk or a refused write in one line; not reported upstream yet",
+    **SPHINX,
+)
+
+
 def empty_output_on_new_configuration() -> None:
     """Have Sphinx's HTML builders start from an empty output folder when the configuration changed.
 
@@ -331,7 +347,7 @@ def empty_output_on_new_configuration() -> None:
     made and the new one does not would be published (sphinx-doc/sphinx#14327, open). Written for Sphinx 8
     and 9, whose ``get_outdated_docs`` moves ``.buildinfo`` to ``.buildinfo.bak`` on a change.
     """
-    original = StandaloneHTMLBuilder.get_outdated_docs
+    original = OUTDATED_DOCS.check()
     if getattr(original, "publication_patch", False):
         return
 
@@ -350,7 +366,7 @@ def empty_output_on_new_configuration() -> None:
         yield from outdated
 
     get_outdated_docs.publication_patch = True  # type: ignore[attr-defined]
-    StandaloneHTMLBuilder.get_outdated_docs = get_outdated_docs  # type: ignore[method-assign]
+    OUTDATED_DOCS.apply(get_outdated_docs)
 
 
 def file_system_errors_in_one_line() -> None:
@@ -358,14 +374,10 @@ def file_system_errors_in_one_line() -> None:
 
     Sphinx prints its versions, extensions, last messages and a traceback for any exception, and asks for a
     bug report. Written for Sphinx 8.1 to 9, where ``build_main`` calls
-    ``sphinx._cli.util.errors.handle_exception``; elsewhere Sphinx's report stays.
+    ``sphinx._cli.util.errors.handle_exception``.
     """
-    try:
-        errors = import_module("sphinx._cli.util.errors")
-    except ImportError:
-        return
-    original = getattr(errors, "handle_exception", None)
-    if original is None or getattr(original, "publication_patch", False):
+    original = HANDLE_EXCEPTION.check()
+    if getattr(original, "publication_patch", False):
         return
 
     def handle_exception(exception: BaseException, *args: Any, **kwargs: Any) -> None:
@@ -379,7 +391,7 @@ def file_system_errors_in_one_line() -> None:
         return None
 
     handle_exception.publication_patch = True  # type: ignore[attr-defined]
-    errors.handle_exception = handle_exception
+    HANDLE_EXCEPTION.apply(handle_exception)
 
 
 def build_and_publish(source: Path, output: Path, options: list[str], signals: Signals) -> int:

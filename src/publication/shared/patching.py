@@ -1,0 +1,191 @@
+"""Guarded patches of other packages' internals: each one checked before it is applied, and listed.
+
+The package changes the behaviour of ablog, MyST-Parser, pybtex, Sphinx and furo's templates where they are
+wrong or slow for a blog (each module says why). A patch is written against one release's internals: after an
+upgrade its target may be gone, renamed, or no longer called, and a replacement assigned to it would then do
+nothing, silently. So every patch is declared here with the package and the versions it was written for, and
+what will retire it (an upstream issue or release); before it is applied, :meth:`Patch.check` looks for the
+target and reads the installed version. Either check failing stops the build with one sentence naming the
+package, its version and the module to review.
+
+``uv.lock`` installs versions inside every range, so a failure means a newer release came in (``nox -s
+upstream``, or a host that ignored the lock): review the patch, widen its range, or retire it.
+
+:data:`REGISTRY` holds every patch the package declares (declaring one registers it), so a test can check
+that all of them hold for the installed versions.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.util
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
+#: Every declared patch, by what it patches (``module:attribute`` or ``package:template``).
+REGISTRY: dict[str, Patch | TemplateOverride] = {}
+
+
+class PatchError(SystemExit):
+    """A patch whose target moved, or whose package is outside the versions it was written for.
+
+    A ``SystemExit``, so that ``sphinx-build`` stops with this one sentence: any other exception raised while
+    extensions load gets Sphinx's crash report (versions, traceback, a request to file a bug at Sphinx).
+    """
+
+    def __init__(self, sentence: str) -> None:
+        super().__init__(sentence)
+        self.sentence = sentence
+
+    def __str__(self) -> str:
+        return self.sentence
+
+
+def installed_version(package: str) -> str | None:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Guard:
+    package: str  # the distribution whose internals are patched, as pip names it
+    versions: str  # the range the patch was written and tested for (PEP 440)
+    retire: str  # what makes it unnecessary: an upstream issue, pull request or release
+    where: str  # the module of this package that applies it, to review
+
+    @property
+    def target(self) -> str:
+        raise NotImplementedError
+
+    def fail(self, problem: str) -> PatchError:
+        """The one sentence a build stops with."""
+        return PatchError(
+            f"publication's patch of {self.target} was written for {self.package} {self.versions}, but "
+            f"{problem}: install the locked versions (any nox session does, or uv sync --locked), or review "
+            f"{self.where}, which says when the patch can go ({self.retire})"
+        )
+
+    def check_version(self) -> None:
+        version = installed_version(self.package)
+        if version is None:
+            raise self.fail(f"{self.package} is not installed")
+        if not SpecifierSet(self.versions).contains(Version(version), prereleases=True):
+            raise self.fail(f"{self.package} {version} is installed")
+
+    def check(self) -> None:
+        raise NotImplementedError
+
+    def register(self) -> None:
+        REGISTRY[self.target] = self  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Patch(_Guard):
+    """A replacement for one attribute of another package's module or class.
+
+    ``owner`` is a dotted path: a module (``ablog.blog``), or a module and a class in it separated by a colon
+    (``sphinx.search:IndexBuilder``).
+    """
+
+    owner: str
+    name: str
+
+    def __post_init__(self) -> None:
+        self.register()
+
+    @property
+    def target(self) -> str:
+        return f"{self.owner.replace(':', '.')}.{self.name}"
+
+    def resolve_owner(self) -> Any:
+        module_name, _, qualname = self.owner.partition(":")
+        try:
+            owner: Any = importlib.import_module(module_name)
+            for part in filter(None, qualname.split(".")):
+                owner = getattr(owner, part)
+        except (ImportError, AttributeError):
+            raise self.fail(
+                f"{self.package} {installed_version(self.package)} has no {self.owner.replace(':', '.')}"
+            ) from None
+        return owner
+
+    def check(self) -> Any:
+        """The original attribute, after checking the version and that the target exists."""
+        self.check_version()
+        owner = self.resolve_owner()
+        if not hasattr(owner, self.name):
+            raise self.fail(f"{self.package} {installed_version(self.package)} has no {self.target}")
+        return getattr(owner, self.name)
+
+    def apply(self, replacement: Any) -> Any:
+        """Check, then put ``replacement`` in place; returns what was there before."""
+        original = self.check()
+        setattr(self.resolve_owner(), self.name, replacement)
+        return original
+
+
+_BLOCK = re.compile(r"{%-?\s*block\s+(\w+)")
+_EXTENDS = re.compile(r"""{%-?\s*extends\s+["']!?([^"']+)["']""")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TemplateOverride(_Guard):
+    """A template of ours that takes the place of a theme's or extension's template of the same name, or
+    extends it: the template must still exist, with the blocks ours fill.
+
+    ``folder`` is the template folder inside the package (``theme/furo``); blocks are looked for in the
+    template and in those it extends within that folder.
+    """
+
+    folder: str
+    template: str
+    blocks: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        self.register()
+
+    @property
+    def target(self) -> str:
+        return f"{self.package}'s {self.template}"
+
+    def source(self, template: str) -> str | None:
+        spec = importlib.util.find_spec(self.package.replace("-", "_"))
+        if spec is None or spec.origin is None:
+            return None
+        path = Path(spec.origin).parent / self.folder / template
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+
+    def check(self) -> None:
+        self.check_version()
+        text = self.source(self.template)
+        if text is None:
+            raise self.fail(
+                f"{self.package} {installed_version(self.package)} has no {self.folder}/{self.template}"
+            )
+        found: set[str] = set()
+        seen: set[str] = set()
+        while text is not None:
+            found.update(_BLOCK.findall(text))
+            parent = _EXTENDS.search(text)
+            if parent is None or parent.group(1) in seen:
+                break
+            seen.add(parent.group(1))
+            text = self.source(parent.group(1))
+        missing = [block for block in self.blocks if block not in found]
+        if missing:
+            version = installed_version(self.package)
+            raise self.fail(f"{self.template} in {self.package} {version} has no block {', '.join(missing)}")
+
+
+def check_all() -> None:
+    """Check every declared patch (for tests, and for a build that starts)."""
+    for guard in REGISTRY.values():
+        guard.check()

@@ -1,0 +1,162 @@
+"""publication.shared.patching: a patch whose target moved, or whose package is outside the versions it was
+written for, stops the build with one sentence naming the package and version; every patch is registered."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import publication
+from publication.shared import patching
+from publication.shared.patching import Patch, PatchError, TemplateOverride
+
+#: What the package patches (issue 12): each must be declared, so that it is checked before it is applied.
+EXPECTED = {
+    "ablog.blog.TOMORROW",
+    "ablog.blog.FUTURE",
+    "ablog.post.generate_archive_pages",
+    "myst_parser.mdit_to_docutils.base.make_document",
+    "pybtex.plugin.entry_points",
+    "pybtex.style.formatting.BaseStyle.format_entry",
+    "sphinx.search.IndexBuilder.prune",
+    "sphinx.builders.html.StandaloneHTMLBuilder.get_outdated_docs",
+    "sphinx._cli.util.errors.handle_exception",
+    "furo's page.html",
+    "furo's search.html",
+}
+
+
+@pytest.fixture
+def registry(monkeypatch: pytest.MonkeyPatch) -> dict:
+    """A registry of the test's own, so the patches declared here leave the package's untouched."""
+    own: dict = {}
+    monkeypatch.setattr(patching, "REGISTRY", own)
+    return own
+
+
+def all_patches() -> dict:
+    """Every module of the package imported, so that every patch it declares is in the registry."""
+    package = Path(publication.__file__).parent  # its folders have no __init__.py: pkgutil would not see them
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(package.parent).with_suffix("").parts
+        importlib.import_module(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return dict(patching.REGISTRY)
+
+
+def test_every_patch_site_is_registered() -> None:
+    assert set(all_patches()) >= EXPECTED
+
+
+def test_every_registered_patch_holds_for_the_installed_versions() -> None:
+    for target, guard in all_patches().items():
+        guard.check()  # raises PatchError, naming the package and version, if one does not
+        assert guard.retire, f"{target} does not say when it can be removed"
+
+
+def test_a_target_that_moved_is_one_sentence(registry: dict) -> None:
+    version = importlib.metadata.version("ablog")
+    guard = Patch(
+        owner="ablog.blog",
+        name="TOMORROW_MOVED",
+        package="ablog",
+        versions=f"=={version}",
+        retire="never",
+        where="tests/test_patches.py",
+    )
+    with pytest.raises(PatchError) as raised:
+        guard.apply(object())
+    sentence = str(raised.value)
+    assert f"ablog {version} has no ablog.blog.TOMORROW_MOVED" in sentence
+    assert sentence.count(". ") == 0 and "\n" not in sentence
+    assert not hasattr(importlib.import_module("ablog.blog"), "TOMORROW_MOVED")  # nothing was assigned
+    assert registry["ablog.blog.TOMORROW_MOVED"] is guard
+
+
+def test_a_missing_owner_is_one_sentence(registry: dict) -> None:
+    guard = Patch(
+        owner="sphinx.search:IndexBuilderMoved",
+        name="prune",
+        package="sphinx",
+        versions=">=1",
+        retire="never",
+        where="tests/test_patches.py",
+    )
+    with pytest.raises(PatchError, match=r"sphinx \S+ has no sphinx\.search\.IndexBuilderMoved"):
+        guard.check()
+
+
+def test_a_version_outside_the_range_is_one_sentence(registry: dict) -> None:
+    version = importlib.metadata.version("sphinx")
+    guard = Patch(
+        owner="sphinx.search:IndexBuilder",
+        name="prune",
+        package="sphinx",
+        versions=f"<{version}",
+        retire="sphinx-doc/sphinx#0",
+        where="tests/test_patches.py",
+    )
+    original = importlib.import_module("sphinx.search").IndexBuilder.prune
+    with pytest.raises(PatchError) as raised:
+        guard.apply(lambda *args: None)
+    assert importlib.import_module("sphinx.search").IndexBuilder.prune is original
+    assert str(raised.value) == (
+        f"publication's patch of sphinx.search.IndexBuilder.prune was written for sphinx <{version}, but "
+        f"sphinx {version} is installed: install the locked versions (any nox session does, or uv sync "
+        "--locked), or review tests/test_patches.py, which says when the patch can go (sphinx-doc/sphinx#0)"
+    )
+
+
+def test_a_template_without_its_block_is_one_sentence(registry: dict) -> None:
+    guard = TemplateOverride(
+        package="furo",
+        versions=">=2000",
+        retire="never",
+        where="tests/test_patches.py",
+        folder="theme/furo",
+        template="page.html",
+        blocks=("content", "no_such_block"),
+    )
+    with pytest.raises(PatchError, match=r"page\.html in furo \S+ has no block no_such_block:"):
+        guard.check()
+
+
+def test_sphinx_build_stops_with_the_sentence_alone(tmp_path: Path) -> None:
+    """Through sphinx-build, a failed check is the sentence and a non-zero exit, not Sphinx's crash report."""
+    (tmp_path / "moved_target.py").write_text(
+        textwrap.dedent(
+            """
+            from publication.shared.patching import Patch
+
+            GUARD = Patch(owner="ablog.blog", name="TOMORROW", package="ablog", versions="<0.1",
+                          retire="never", where="moved_target")
+
+            def setup(app):
+                GUARD.apply(None)
+            """
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "conf.py").write_text(
+        "import sys\nsys.path.insert(0, '.')\nextensions = ['moved_target']\n", encoding="utf-8"
+    )
+    (tmp_path / "index.rst").write_text("Title\n=====\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(tmp_path), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(
+        "publication's patch of ablog.blog.TOMORROW was written for ablog <0.1, but ablog "
+    )
+    assert "Traceback" not in result.stderr + result.stdout
