@@ -24,10 +24,12 @@ from typing import Any
 import pytest
 
 from conftest import clean_environ
+from publication.site.linkcheck import EXIT_OFFLINE
 
 ROOT = Path(__file__).parent.parent
 DOCS_CONF = ROOT / "docs" / "conf.py"
 LINKCHECK_ROOT = Path(__file__).parent / "roots" / "test-linkcheck"
+LINKCHECK_BLOG_ROOT = Path(__file__).parent / "roots" / "test-linkcheck-blog"
 PLACEHOLDER = "http://linkcheck.invalid"  # the host page.md links to; .invalid never resolves
 
 PROJECT = {k: v for k, v in runpy.run_path(str(DOCS_CONF)).items() if k.startswith("linkcheck_")}
@@ -130,11 +132,22 @@ class Linkcheck:
 
 
 def linkcheck(
-    tmp_path: Path, server: LinkServer, *extra: str, paths: tuple[str, ...] | None = None
+    tmp_path: Path,
+    server: LinkServer,
+    *extra: str,
+    paths: tuple[str, ...] | None = None,
+    root: Path = LINKCHECK_ROOT,
+    page_name: str = "page.md",
+    host: str | None = None,
 ) -> Linkcheck:
-    """Build a copy of the test root with `nox -s linkcheck`'s arguments; paths keeps only those links."""
-    source = shutil.copytree(LINKCHECK_ROOT, tmp_path / "src", dirs_exist_ok=True)  # again: same output
-    page = (LINKCHECK_ROOT / "page.md").read_text(encoding="utf-8")
+    """Build a copy of the test root with `nox -s linkcheck`'s arguments; paths keeps only those links.
+
+    The links go to the local server, or to host (PLACEHOLDER itself, a name that never resolves, plays
+    a machine without a network).
+    """
+    host = server.url if host is None else host
+    source = shutil.copytree(root, tmp_path / "src", dirs_exist_ok=True)  # again: same output
+    page = (root / page_name).read_text(encoding="utf-8")
     if paths is not None:
         links = re.compile(rf"^.*<{re.escape(PLACEHOLDER)}(/\w+)>$")
         page = "\n".join(
@@ -142,8 +155,8 @@ def linkcheck(
             for text in page.splitlines()
             if not (m := links.match(text)) or m.group(1) in paths  # keep other lines: same numbers
         )
-    page = page.replace(PLACEHOLDER, server.url)
-    (source / "page.md").write_text(page, encoding="utf-8")
+    page = page.replace(PLACEHOLDER, host)
+    (source / page_name).write_text(page, encoding="utf-8")
 
     out = tmp_path / "linkcheck"
     command = [sys.executable, "-m", "sphinx", "-b", "linkcheck", "-n", "-W", "--keep-going"]
@@ -160,7 +173,7 @@ def linkcheck(
     records = {}
     for text in output.read_text(encoding="utf-8").splitlines():
         record = json.loads(text)
-        path = record["uri"].removeprefix(server.url)
+        path = record["uri"].removeprefix(host)
         assert path not in records, f"{path} reported twice"
         records[path] = record
     report = (out / "output.txt").read_text(encoding="utf-8")
@@ -343,3 +356,70 @@ def test_the_run_ends_with_a_table_of_broken_and_redirected_links(tmp_path: Path
     # the next run skips the redirect but still lists it, from the cache
     again = linkcheck(tmp_path, server, paths=("/ok", "/moved", "/missing"))
     assert f"redirected  page.md:{run.line('/moved')}" in again.result.stdout
+
+
+# -- Offline, and the site's own pages (publication.site.linkcheck) ------------------------------------
+
+OFFLINE_LINE = re.compile(
+    r"^linkcheck: the network is unreachable \(no server answered\): (\d+) external link\(s\) were not "
+    r"checked; run it again when online$",
+    re.MULTILINE,
+)
+
+
+def test_offline_is_one_line_and_its_own_exit_status(tmp_path: Path, server: LinkServer) -> None:
+    """No host resolves: the run says the network is unreachable and how many links wait, and exits 75."""
+    run = linkcheck(tmp_path, server, host=PLACEHOLDER)
+    assert run.result.returncode == EXIT_OFFLINE == 75, run.result.stdout + run.result.stderr
+    assert [int(n) for n in OFFLINE_LINE.findall(run.result.stdout)] == [5]
+    assert {record["status"] for record in run.records.values()} == {"broken"}  # as Sphinx reports them
+    # each link's own line says what happened in words, not urllib3's exception text; no table of "broken"
+    assert "NameResolutionError" not in run.result.stdout
+    assert "cannot resolve the host name linkcheck.invalid" in run.result.stdout
+    assert "status  where" not in run.result.stdout
+    assert server.requests == []
+    # nothing learnt about the links: the next run online asks every one
+    cache = json.loads((tmp_path / "linkcheck/cache.json").read_text(encoding="utf-8"))
+    assert cache == {}
+
+
+def test_a_host_that_does_not_resolve_is_broken_when_the_network_is_there(
+    tmp_path: Path, server: LinkServer
+) -> None:
+    """One server answered, so a name that does not resolve is a broken link, and the run exits 1."""
+    source = LINKCHECK_ROOT / "page.md"
+    page = source.read_text(encoding="utf-8") + "\nA site that is gone: <http://gone.invalid/page>\n"
+    root = shutil.copytree(LINKCHECK_ROOT, tmp_path / "root")
+    (root / "page.md").write_text(page, encoding="utf-8")
+    run = linkcheck(tmp_path, server, root=root, paths=("/ok",))
+    assert run.result.returncode == 1, run.result.stdout + run.result.stderr
+    assert run.records["http://gone.invalid/page"]["status"] == "broken"
+    assert run.records["/ok"]["status"] == "working"
+    assert not OFFLINE_LINE.search(run.result.stdout)
+    assert re.search(r"^broken +page\.md:\d+ +http://gone\.invalid/page ", run.result.stdout, re.MULTILINE)
+
+
+@pytest.mark.parametrize("blog_baseurl", ["", "https://blog.example.invalid/"])
+def test_links_to_the_blogs_own_pages_and_feed_are_never_fetched_or_broken(
+    tmp_path: Path, server: LinkServer, blog_baseurl: str
+) -> None:
+    """{ref} to blog-posts, -archives, -tags, -categories and -feed: internal, not reported at all."""
+    run = linkcheck(
+        tmp_path,
+        server,
+        "-D",
+        f"blog_baseurl={blog_baseurl}",
+        root=LINKCHECK_BLOG_ROOT,
+        page_name="index.md",
+    )
+    assert run.result.returncode == 0, run.result.stdout + run.result.stderr
+    assert run.records.keys() == {"/ok"}  # the one external link, and nothing of the blog's
+    assert "blog" not in run.report
+    assert "No broken or redirected links." in run.result.stdout
+
+
+def test_offline_no_link_to_the_blogs_own_pages_is_broken(tmp_path: Path, server: LinkServer) -> None:
+    run = linkcheck(tmp_path, server, root=LINKCHECK_BLOG_ROOT, page_name="index.md", host=PLACEHOLDER)
+    assert run.result.returncode == EXIT_OFFLINE, run.result.stdout + run.result.stderr
+    assert [int(n) for n in OFFLINE_LINE.findall(run.result.stdout)] == [1]
+    assert list(run.records) == ["/ok"]

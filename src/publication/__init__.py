@@ -25,6 +25,7 @@ env-get-updated        900       numbering.hand_numbers_to_sphinx               
 doctree-resolved       600       theme.unlink_excerpt_citations                  after ablog's postlists
 doctree-resolved       900       theme.mark_bare_urls                            after every link is added
 missing-reference      400       feeds.resolve_feed_reference                    before ablog's handler
+missing-reference      400       linkcheck.resolve_blog_reference                before ablog's handler
 html-page-context      300       theme.archive_title                             before furo names the page
 html-page-context      400       scholarly.add_metadata                          before sphinxext-opengraph
 html-page-context      900       search_scripts, unused_styles                   after every page's assets
@@ -64,7 +65,7 @@ CONCERNS = (
     "mathml",  # math as MathML at build time
     "margin_notes",
     "numbering",  # figures, tables and equations numbered per post
-    "linkcheck_cache",
+    "linkcheck",  # only external links asked, good ones once a day; offline told from broken
     "copy_buttons",
     "search_scripts",
     "minify",
