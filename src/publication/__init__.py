@@ -51,6 +51,7 @@ ENV_VERSION = 2
 #: The concern modules under ``publication.site``, in the order they are set up. Order matters only where
 #: two handlers share an event and a priority; the table above lists every place where it does not.
 CONCERNS = (
+    "quiet_logs",  # MyST's configuration dump left out of the build log
     "config",  # publication_* settings checked, renamed ones named
     "frontmatter",  # each post's front matter read, checked and normalised once
     "ablog_patches",  # every change to ablog's behaviour, guarded
