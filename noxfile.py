@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nox
+import nox.virtualenv
 from packaging.requirements import Requirement
+from packaging.version import Version
 
 nox.options.sessions = ["lint", "tests", "build"]
 nox.options.default_venv_backend = "none"  # the sessions use the environments below
@@ -42,6 +44,10 @@ def find_uv() -> str | None:
 
 
 UV = find_uv()
+if UV is None:
+    # nox looks for uv before every session, whatever its backend, and prints "uv binary not found." when
+    # there is none; it takes these values instead when they are set (nox.virtualenv._uv_state)
+    nox.virtualenv.HAS_UV, nox.virtualenv.UV, nox.virtualenv.UV_VERSION = False, "uv", Version("0")
 
 
 @dataclass(frozen=True)
