@@ -63,6 +63,7 @@ CONCERNS = (
     "citations",  # author-year footnote citations, refs.bib problems named
     "scholarly",  # Highwire, JSON-LD, Open Graph, "Cite this post"
     "crawlers",  # sitemap.xml and robots.txt
+    "not_found",  # the 404 page's links and styles work on any host
     "mathml",  # math as MathML at build time
     "margin_notes",
     "numbering",  # figures, tables and equations numbered per post
