@@ -299,7 +299,7 @@ def upstream(session: nox.Session) -> None:
         del arguments[:2]
     location = ROOT / ".nox" / "upstream"
     shutil.rmtree(location, ignore_errors=True)  # nothing from an earlier run may stay
-    groups = [group for name in TESTS.groups for group in nox.project.dependency_groups(PYPROJECT, name)]
+    groups = list(dict.fromkeys(nox.project.dependency_groups(PYPROJECT, *TESTS.groups)))
     # axe-playwright-python is wanted for its script only: without dependencies, as pyproject.toml's
     # override keeps Playwright out of the lock
     axe = [requirement for requirement in groups if requirement.startswith("axe-playwright-python")]
