@@ -14,7 +14,7 @@ READTHEDOCS = os.environ.get("READTHEDOCS") == "True"
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#project-information
 project = "Deep Learning Theory"
 author = "The Editors"
-copyright = f"2020–2026, {author}"
+publication_copyright_holder = author  # footer: © first post's year–newest post's year, author
 language = "en"
 
 # -- General -------------------------------------------------------------------

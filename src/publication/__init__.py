@@ -62,6 +62,7 @@ CONCERNS = (
     "rebuilds",  # incremental builds equal to clean ones
     "citations",  # author-year footnote citations, refs.bib problems named
     "scholarly",  # Highwire, JSON-LD, Open Graph, "Cite this post"
+    "copyright",  # the footer's years from the first and newest post
     "crawlers",  # sitemap.xml and robots.txt
     "not_found",  # the 404 page's links and styles work on any host
     "mathml",  # math as MathML at build time
