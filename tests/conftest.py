@@ -12,11 +12,15 @@ from pathlib import Path
 import ablog.blog
 import pytest
 
+from publication.tools.sitecheck.site import base_url_of
+
 pytest_plugins = ["sphinx.testing.fixtures"]
 
 ROOT = Path(__file__).parent.parent
 ROOTS = Path(__file__).parent / "roots"
 DOCS = ROOT / "docs"
+#: The publication's content when its tests were written, with docs/conf.py's settings.
+PUBLICATION = ROOTS / "test-publication"
 
 
 @pytest.fixture(scope="session")
@@ -63,11 +67,28 @@ def copy_site(source: Path, target: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The publication itself, built strictly, once per test session; returns the HTML folder."""
+    """The publication itself (docs/, whatever its posts), built strictly, once per test session; returns the
+    HTML folder. Only tests/test_real_site.py reads it, for what holds for any content."""
     out = tmp_path_factory.mktemp("site")
     result = sphinx_build(DOCS, out)
     assert result.returncode == 0, result.stderr
     return out / "html"
+
+
+@pytest.fixture(scope="session")
+def publication_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/roots/test-publication (the publication's content when its tests were written, with the
+    settings of docs/conf.py), built strictly once per test session; returns the HTML folder."""
+    out = tmp_path_factory.mktemp("publication")
+    result = sphinx_build(PUBLICATION, out)
+    assert result.returncode == 0, result.stderr
+    return out / "html"
+
+
+@pytest.fixture(scope="session")
+def publication_base(publication_site: Path) -> str:
+    """The address the test root was built for: docs/conf.py's, whatever the author made it."""
+    return base_url_of(publication_site)
 
 
 @pytest.fixture(scope="session")

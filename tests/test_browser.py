@@ -56,8 +56,8 @@ def chrome(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def real_url(serve: Callable[[Path], str], real_site: Path) -> str:
-    return serve(real_site)
+def publication_url(serve: Callable[[Path], str], publication_site: Path) -> str:
+    return serve(publication_site)
 
 
 @pytest.fixture(scope="module")
@@ -140,8 +140,8 @@ def css(driver: Any, element: Any, prop: str) -> str:
 @pytest.mark.parametrize(
     ("site", "page", "selector"),
     [
-        ("real", ARTICLE, "a.footcite"),
-        ("real", "showcase.html", "a.footnote-reference"),
+        ("publication", ARTICLE, "a.footcite"),
+        ("publication", "showcase.html", "a.footnote-reference"),
         ("reading", DISCUSSED, "a.footnote-reference"),
     ],
 )
@@ -172,8 +172,10 @@ def test_tab_to_a_reference_shows_the_note_and_escape_hides_it(
     assert chrome.switch_to.active_element == link  # Escape hides the popover; focus stays put
 
 
-def test_the_citation_popover_shows_the_doi_link(chrome: Any, real_site: Path, real_url: str) -> None:
-    chrome.get(real_url + ARTICLE)
+def test_the_citation_popover_shows_the_doi_link(
+    chrome: Any, publication_site: Path, publication_url: str
+) -> None:
+    chrome.get(publication_url + ARTICLE)
     tab_to(chrome, "a.footcite")
     links = [a.get_attribute("href") for a in popover(chrome).find_elements("css selector", "a")]
     assert links == ["https://doi.org/10.1162/neco.1997.9.1.1"]
@@ -214,9 +216,9 @@ def test_hover_shows_the_popover_and_it_stays_open_while_the_pointer_is_on_it(
     assert wait_until(lambda: not shown(chrome))
 
 
-def test_in_dark_mode_the_popover_has_furos_dark_background(chrome: Any, real_url: str) -> None:
+def test_in_dark_mode_the_popover_has_furos_dark_background(chrome: Any, publication_url: str) -> None:
     def background() -> tuple[str, str]:
-        chrome.get(real_url + ARTICLE)
+        chrome.get(publication_url + ARTICLE)
         tab_to(chrome, "a.footcite")
         body = chrome.find_element("css selector", "body")
         return css(chrome, popover(chrome), "background-color"), css(chrome, body, "background-color")
@@ -232,12 +234,12 @@ def test_in_dark_mode_the_popover_has_furos_dark_background(chrome: Any, real_ur
     assert red + green + blue < 3 * 64, dark
 
 
-def test_on_a_phone_every_citation_popover_stays_inside_the_screen(chrome: Any, real_url: str) -> None:
+def test_on_a_phone_every_citation_popover_stays_inside_the_screen(chrome: Any, publication_url: str) -> None:
     chrome.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
         {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True},
     )
-    chrome.get(real_url + ARTICLE)
+    chrome.get(publication_url + ARTICLE)
     width = chrome.execute_script("return document.documentElement.clientWidth")
     height = chrome.execute_script("return document.documentElement.clientHeight")
     assert width == 390
@@ -344,10 +346,10 @@ def clipboard_after_clicking(chrome: Any, base_url: str, page: str, block: str) 
 
 
 def test_the_copy_button_copies_the_bibtex_entry_and_says_so(
-    chrome: Any, real_site: Path, real_url: str
+    chrome: Any, publication_site: Path, publication_url: str
 ) -> None:
-    shown = soup(real_site / ARTICLE).select_one("#cite-this-post div.highlight pre").get_text()
-    copied, button = clipboard_after_clicking(chrome, real_url, ARTICLE, "#cite-this-post")
+    shown = soup(publication_site / ARTICLE).select_one("#cite-this-post div.highlight pre").get_text()
+    copied, button = clipboard_after_clicking(chrome, publication_url, ARTICLE, "#cite-this-post")
     assert copied == shown.rstrip("\n") and copied.startswith("@misc{")
     status = chrome.find_element("css selector", "[role=status]")
     assert status.get_attribute("textContent") == "Copied"  # read out by screen readers
@@ -357,23 +359,23 @@ def test_the_copy_button_copies_the_bibtex_entry_and_says_so(
     )
 
 
-def test_a_terminal_session_is_copied_without_prompts_or_output(chrome: Any, real_url: str) -> None:
-    copied, _ = clipboard_after_clicking(chrome, real_url, "showcase.html", ".highlight-console")
+def test_a_terminal_session_is_copied_without_prompts_or_output(chrome: Any, publication_url: str) -> None:
+    copied, _ = clipboard_after_clicking(chrome, publication_url, "showcase.html", ".highlight-console")
     assert copied == "nox -s build\npython3 -m http.server -d docs/_build/html"
 
 
 # -- search ---------------------------------------------------------------------------------------------
 
 
-def test_slash_puts_the_cursor_in_the_search_box(chrome: Any, real_url: str) -> None:
-    chrome.get(real_url + ARTICLE)
+def test_slash_puts_the_cursor_in_the_search_box(chrome: Any, publication_url: str) -> None:
+    chrome.get(publication_url + ARTICLE)
     press(chrome, "/")
     assert chrome.execute_script("return document.activeElement.name") == "q"
     assert chrome.execute_script("return typeof Documentation") == "undefined"  # Sphinx's helpers not loaded
 
 
-def test_a_page_opened_from_search_results_highlights_the_words(chrome: Any, real_url: str) -> None:
-    chrome.get(real_url + "search.html?q=Hochreiter")
+def test_a_page_opened_from_search_results_highlights_the_words(chrome: Any, publication_url: str) -> None:
+    chrome.get(publication_url + "search.html?q=Hochreiter")
     assert wait_until(
         lambda: bool(chrome.find_elements("css selector", "#search-results ul.search li a")), 10
     )
@@ -383,5 +385,5 @@ def test_a_page_opened_from_search_results_highlights_the_words(chrome: Any, rea
     assert wait_until(lambda: bool(chrome.find_elements("css selector", "article span.highlighted")), 5)
     words = {span.text.lower() for span in chrome.find_elements("css selector", "article span.highlighted")}
     assert words == {"hochreiter"}
-    chrome.get(real_url + ARTICLE)  # the words are highlighted once, not on every later visit
+    chrome.get(publication_url + ARTICLE)  # the words are highlighted once, not on every later visit
     assert chrome.find_elements("css selector", "span.highlighted") == []

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from conftest import DOCS, ROOTS, sphinx_build
+from conftest import PUBLICATION, ROOTS, sphinx_build
 from helpers import soup
 from publication.tools import screenshots
-from test_browser import browser, chrome, real_url, serve, wait_until  # noqa: F401 (fixtures)
+from test_browser import browser, chrome, publication_url, serve, wait_until  # noqa: F401 (fixtures)
 
 ARTICLE = "posts/2020/capabilities-of-deep-learning-models-to-generalize.html"
 PAGES = ["index.html", ARTICLE, "blog/tag/flat-minima.html", "showcase.html"]
@@ -24,9 +24,9 @@ SIDEBAR_TEXT = ["Recent posts", "Browse", "Subscribe", "Atom feed", "By category
 
 @pytest.fixture(scope="module")
 def blog_url(serve: Callable[[Path], str], tmp_path_factory: pytest.TempPathFactory) -> str:  # noqa: F811
-    """tests/roots/test-blog (three posts) with the publication's stylesheet, as the real site has it."""
+    """tests/roots/test-blog (three posts) with the stylesheet of tests/roots/test-publication."""
     out = tmp_path_factory.mktemp("styled-blog")
-    styles = ["-D", f"html_static_path={DOCS / '_static'}", "-D", "html_css_files=publication.css"]
+    styles = ["-D", f"html_static_path={PUBLICATION / '_static'}", "-D", "html_css_files=publication.css"]
     result = sphinx_build(ROOTS / "test-blog", out, *styles)
     assert result.returncode == 0, result.stderr
     return serve(out / "html")
@@ -46,11 +46,11 @@ def box(driver: Any, element: Any) -> dict[str, float]:
 @pytest.mark.parametrize("page", PAGES)
 def test_on_a_phone_nothing_overflows_and_the_sidebar_waits_behind_its_button(
     chrome: Any,  # noqa: F811
-    real_url: str,  # noqa: F811
+    publication_url: str,  # noqa: F811
     page: str,
 ) -> None:
     viewport(chrome, 390)
-    chrome.get(real_url + page)
+    chrome.get(publication_url + page)
     assert chrome.execute_script("return document.documentElement.clientWidth") == 390
     assert chrome.execute_script("return document.documentElement.scrollWidth") <= 390
     sidebar = chrome.find_element("css selector", ".sidebar-drawer")
@@ -88,9 +88,9 @@ def test_cards_stack_on_a_phone_and_pair_up_on_a_wide_screen(chrome: Any, blog_u
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_a_card_excerpt_shows_at_most_two_lines(chrome: Any, real_url: str, width: int) -> None:  # noqa: F811
+def test_a_card_excerpt_shows_at_most_two_lines(chrome: Any, publication_url: str, width: int) -> None:  # noqa: F811
     viewport(chrome, width)
-    chrome.get(real_url)
+    chrome.get(publication_url)
     excerpt = chrome.find_element("css selector", ".post-card-excerpt")
     line = float(
         chrome.execute_script("return parseFloat(getComputedStyle(arguments[0]).lineHeight)", excerpt)
@@ -102,9 +102,9 @@ def test_a_card_excerpt_shows_at_most_two_lines(chrome: Any, real_url: str, widt
 # -- measure and contrast ------------------------------------------------------------------------------
 
 
-def test_the_articles_text_runs_65_to_75_characters_a_line(chrome: Any, real_url: str) -> None:  # noqa: F811
+def test_the_articles_text_runs_65_to_75_characters_a_line(chrome: Any, publication_url: str) -> None:  # noqa: F811
     viewport(chrome, 1280)
-    chrome.get(real_url + ARTICLE)
+    chrome.get(publication_url + ARTICLE)
     # the width of each paragraph, in characters of its own text's average width at its own font
     per_line = chrome.execute_script(
         """
@@ -157,13 +157,13 @@ return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
 )
 def test_the_publications_own_text_meets_wcag_aa_contrast(
     chrome: Any,  # noqa: F811
-    real_url: str,  # noqa: F811
+    publication_url: str,  # noqa: F811
     scheme: str,
     page: str,
     selector: str,
 ) -> None:
     viewport(chrome, 1280, scheme)
-    chrome.get(real_url + page)
+    chrome.get(publication_url + page)
     element = chrome.find_element("css selector", selector)
     assert chrome.execute_script(CONTRAST, element) >= 4.5
 
@@ -174,11 +174,11 @@ def test_the_publications_own_text_meets_wcag_aa_contrast(
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_printed_the_article_keeps_its_text_and_drops_the_furniture(
     chrome: Any,  # noqa: F811
-    real_url: str,  # noqa: F811
+    publication_url: str,  # noqa: F811
     scheme: str,
 ) -> None:
     viewport(chrome, 1280, scheme, media="print")
-    chrome.get(real_url + ARTICLE)
+    chrome.get(publication_url + ARTICLE)
     furniture = [
         ".sidebar-drawer",
         ".toc-drawer",
@@ -209,20 +209,20 @@ def test_printed_the_article_keeps_its_text_and_drops_the_furniture(
 
 def test_the_pdf_print_has_no_sidebar_text_and_keeps_the_bibliography_with_its_addresses(
     chrome: Any,  # noqa: F811
-    real_url: str,  # noqa: F811
-    real_site: Path,
+    publication_url: str,  # noqa: F811
+    publication_site: Path,
 ) -> None:
     from io import BytesIO
 
     from pypdf import PdfReader
 
-    reader = PdfReader(BytesIO(screenshots.pdf(chrome, real_url + ARTICLE)))
+    reader = PdfReader(BytesIO(screenshots.pdf(chrome, publication_url + ARTICLE)))
     text = "\n".join(page.extract_text() for page in reader.pages)
     for furniture in SIDEBAR_TEXT:
         assert furniture not in text
     assert text.startswith("Capabilities of deep learning")
     assert "References" in text and "Cite this post" in text
-    entries = soup(real_site / ARTICLE).select("#references aside.footnote")
+    entries = soup(publication_site / ARTICLE).select("#references aside.footnote")
     assert len(entries) == 9
     flat = "".join(text.split())  # the PDF breaks long addresses across lines
     for entry in entries:

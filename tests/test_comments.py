@@ -31,10 +31,6 @@ def test_without_a_provider_no_page_has_comment_markup(reading_site: Path) -> No
     assert with_comment_markup(reading_site) == set()
 
 
-def test_the_real_site_has_no_comment_markup_until_a_provider_is_configured(real_site: Path) -> None:
-    assert with_comment_markup(real_site) == set()
-
-
 def test_with_giscus_only_the_published_post_that_asks_has_comments(comments_site: Path) -> None:
     # quiet.html says comments: false, plain.html says nothing, about.html is a page that says true
     assert with_comment_markup(comments_site) == {DISCUSSED}

@@ -13,7 +13,7 @@ import pytest
 import rcssmin
 import rjsmin
 
-from conftest import ROOTS, sphinx_build
+from conftest import PUBLICATION, ROOTS, sphinx_build
 from helpers import pages, soup
 from publication.site.assets import STATIC
 from publication.tools import page_weight
@@ -70,35 +70,39 @@ def test_the_weight_of_a_page_is_its_html_and_every_file_it_loads_gzipped(tmp_pa
         page_weight.weigh(tmp_path, "deep/404.html")
 
 
-def test_sphinx_search_helpers_load_on_the_search_page_and_on_demand_elsewhere(real_site: Path) -> None:
-    for page in pages(real_site):
-        files = {name.rsplit("/", 1)[-1] for name in loaded(real_site, page)}
+def test_sphinx_search_helpers_load_on_the_search_page_and_on_demand_elsewhere(
+    publication_site: Path,
+) -> None:
+    for page in pages(publication_site):
+        files = {name.rsplit("/", 1)[-1] for name in loaded(publication_site, page)}
         if page.name == "search.html":
             assert set(SPHINX_SEARCH_HELPERS) <= files and "searchtools.js" in files
         else:
             assert not files & set(SPHINX_SEARCH_HELPERS), page
             assert "publication-search.js" in files, page  # "/" and highlighting after a search
     # what the on-demand loader names is there to load
-    script = (real_site / "_static/publication-search.js").read_text()
+    script = (publication_site / "_static/publication-search.js").read_text()
     for name in SPHINX_SEARCH_HELPERS:
-        assert f'"{name}"' in script and (real_site / "_static" / name).is_file()
+        assert f'"{name}"' in script and (publication_site / "_static" / name).is_file()
 
 
-def test_the_copy_button_loads_only_where_there_is_code_to_copy(real_site: Path) -> None:
-    for page in pages(real_site):
-        files = loaded(real_site, page)
+def test_the_copy_button_loads_only_where_there_is_code_to_copy(publication_site: Path) -> None:
+    for page in pages(publication_site):
+        files = loaded(publication_site, page)
         has_code = soup(page).select_one("article div.highlight pre") is not None
         expected = {"_static/publication-copy.js", "_static/publication-copy.css"} if has_code else set()
         assert files & {"_static/publication-copy.js", "_static/publication-copy.css"} == expected, page
         assert not any("clipboard" in name or "copybutton" in name for name in files), page
-    assert soup(real_site / ARTICLE).select_one("#cite-this-post div.highlight pre")  # the BibTeX to copy
-    assert not list(real_site.glob("_static/*clipboard*"))
+    assert soup(publication_site / ARTICLE).select_one(
+        "#cite-this-post div.highlight pre"
+    )  # the BibTeX to copy
+    assert not list(publication_site.glob("_static/*clipboard*"))
 
 
-def test_pages_load_no_style_sheet_they_do_not_use(real_site: Path) -> None:
+def test_pages_load_no_style_sheet_they_do_not_use(publication_site: Path) -> None:
     """furo's styles for other extensions on no page; Pygments' colours only where there is code."""
-    for page in pages(real_site):
-        files = loaded(real_site, page)
+    for page in pages(publication_site):
+        files = loaded(publication_site, page)
         assert "_static/styles/furo-extensions.css" not in files, page
         highlighted = soup(page).select_one(".highlight") is not None
         assert ("_static/pygments.css" in files) == highlighted, page
@@ -113,15 +117,15 @@ def test_a_site_can_keep_a_style_sheet_it_needs(tmp_path: Path) -> None:
     assert "_static/styles/furo-extensions.css" in loaded(tmp_path / "html", tmp_path / "html/index.html")
 
 
-def test_the_sites_own_scripts_and_styles_are_served_minified(real_site: Path) -> None:
+def test_the_sites_own_scripts_and_styles_are_served_minified(publication_site: Path) -> None:
     sources = {path.name: path for path in STATIC.iterdir() if path.suffix in (".js", ".css")}
-    sources["publication.css"] = Path(__file__).parents[1] / "docs/_static/publication.css"
+    sources["publication.css"] = PUBLICATION / "_static/publication.css"
     assert {"publication-copy.js", "publication-popovers.js", "publication-search.js"} <= sources.keys()
     for name, source in sources.items():
         text = source.read_text(encoding="utf-8")
         minified = rjsmin.jsmin(text) if name.endswith(".js") else rcssmin.cssmin(text)
-        served = (real_site / "_static" / name).read_text(encoding="utf-8")
+        served = (publication_site / "_static" / name).read_text(encoding="utf-8")
         assert served == minified.strip() + "\n", name
         assert "/*" not in served and len(served) < len(text), name
-    pygments = (real_site / "_static/pygments.css").read_text(encoding="utf-8")
+    pygments = (publication_site / "_static/pygments.css").read_text(encoding="utf-8")
     assert "/*" not in pygments and '[data-theme="dark"]' in pygments.replace("=dark]", '="dark"]')

@@ -58,6 +58,6 @@ def test_every_previewed_link_points_at_a_note_on_its_page(reading_site: Path) -
         assert note.p.get_text(strip=True), link
 
 
-def test_the_real_article_loads_the_popovers(real_site: Path) -> None:
-    page = real_site / "posts/2020/capabilities-of-deep-learning-models-to-generalize.html"
+def test_the_article_loads_the_popovers(publication_site: Path) -> None:
+    page = publication_site / "posts/2020/capabilities-of-deep-learning-models-to-generalize.html"
     assert assets(page) == (["../../" + SCRIPT], ["../../" + STYLE])

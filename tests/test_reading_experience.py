@@ -51,18 +51,20 @@ def test_each_home_card_shows_title_date_reading_time_excerpt_and_tags(blog_site
     assert [card.find("img") for card in cards] == [None, None, None]  # no front-matter image, no picture
 
 
-def test_a_card_shows_the_posts_image_with_its_text_alternative(real_site: Path) -> None:
-    (card,) = cards_of(real_site / "index.html")
+def test_a_card_shows_the_posts_image_with_its_text_alternative(publication_site: Path) -> None:
+    (card,) = cards_of(publication_site / "index.html")
     image = card.select_one("img.post-card-image")
     assert image["src"] == "_static/images/flat-and-sharp-minima.svg"
-    assert (real_site / image["src"]).is_file()
+    assert (publication_site / image["src"]).is_file()
     assert image["alt"] == ARTICLE_ALT
     # the title comes first in reading order; CSS draws the image above it
     assert card.find(True).name == "h3"
 
 
-def test_the_home_page_introduces_the_publication_then_links_archives_and_feeds(real_site: Path) -> None:
-    main = soup(real_site / "index.html").select_one("article[role=main]")
+def test_the_home_page_introduces_the_publication_then_links_archives_and_feeds(
+    publication_site: Path,
+) -> None:
+    main = soup(publication_site / "index.html").select_one("article[role=main]")
     intro = main.find("h1").find_next_sibling("p")
     assert intro.get_text().startswith("Why do deep neural networks")
     assert main.select_one("section.home-posts").find_previous("p") is not None
@@ -89,8 +91,8 @@ def test_with_many_posts_the_home_page_shows_the_newest_few_then_all_posts(tmp_p
 # -- post page -----------------------------------------------------------------------------------------
 
 
-def test_a_post_opens_with_title_standfirst_byline_and_header_image(real_site: Path) -> None:
-    section = soup(real_site / ARTICLE).select_one("article[role=main] > section")
+def test_a_post_opens_with_title_standfirst_byline_and_header_image(publication_site: Path) -> None:
+    section = soup(publication_site / ARTICLE).select_one("article[role=main] > section")
     opening = section.find_all(recursive=False)[:4]
     assert [(child.name, child.get("class")) for child in opening] == [
         ("h1", None),
@@ -122,8 +124,8 @@ def test_a_post_without_description_has_no_standfirst(blog_site: Path) -> None:
     assert standfirst.get_text() == "The second post & its </update>."  # text, not markup
 
 
-def test_the_end_matter_comes_in_order(real_site: Path) -> None:
-    article = soup(real_site / ARTICLE).select_one("article[role=main]")
+def test_the_end_matter_comes_in_order(publication_site: Path) -> None:
+    article = soup(publication_site / ARTICLE).select_one("article[role=main]")
     # then previous/next and comments, in furo's footer (tests/test_comments.py checks that order)
     headings = [h.get_text(strip=True).rstrip("#") for h in article.select("section > h2")]
     assert headings[-2:] == ["References", "Cite this post"]
@@ -134,20 +136,24 @@ def test_the_end_matter_comes_in_order(real_site: Path) -> None:
 # -- print ---------------------------------------------------------------------------------------------
 
 
-def test_links_that_read_as_their_address_are_marked_so_a_print_does_not_repeat_it(real_site: Path) -> None:
-    references = soup(real_site / ARTICLE).select_one("#references")
+def test_links_that_read_as_their_address_are_marked_so_a_print_does_not_repeat_it(
+    publication_site: Path,
+) -> None:
+    references = soup(publication_site / ARTICLE).select_one("#references")
     bare = references.select_one("a[href='https://www.youtube.com/watch?v=XL07WEc2TRI']")
     assert "bare-url" in bare["class"]
     doi = references.select_one("a[href='https://doi.org/10.1162/neco.1997.9.1.1']")
     assert doi.get_text() == "doi:10.1162/neco.1997.9.1.1" and "bare-url" not in doi["class"]
-    cite = soup(real_site / ARTICLE).select_one("#cite-this-post .post-cite-reference a[href^=http]")
+    cite = soup(publication_site / ARTICLE).select_one("#cite-this-post .post-cite-reference a[href^=http]")
     assert "bare-url" in cite["class"]  # the "Cite this post" reference ends with the post's address
 
 
-def test_every_page_links_the_stylesheet_that_holds_the_print_styles(real_site: Path) -> None:
-    page = soup(real_site / ARTICLE)
+def test_every_page_links_the_stylesheet_that_holds_the_print_styles(publication_site: Path) -> None:
+    page = soup(publication_site / ARTICLE)
     assert page.select_one('link[rel=stylesheet][href*="_static/publication.css"]') is not None
-    css = "".join((real_site / "_static/publication.css").read_text(encoding="utf-8").split())  # minified
+    css = "".join(
+        (publication_site / "_static/publication.css").read_text(encoding="utf-8").split()
+    )  # minified
     print_rules = css[css.index("@mediaprint{") :]
     for hidden in (
         ".sidebar-drawer",

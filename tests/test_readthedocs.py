@@ -1,4 +1,5 @@
-"""Read the Docs builds the same site, with its own canonical URL everywhere."""
+"""Read the Docs builds the same site, with its own canonical URL everywhere (docs/conf.py's settings, built
+here on tests/roots/test-publication)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 import feedparser
 import yaml
 
-from conftest import DOCS, ROOT, sphinx_build
+from conftest import PUBLICATION, ROOT, sphinx_build
 from helpers import pages, soup
 
 RTD_URL = "https://example.readthedocs.io/en/latest/"
@@ -29,7 +30,7 @@ def test_a_read_the_docs_build_uses_its_canonical_url(tmp_path: Path) -> None:
         "READTHEDOCS_PROJECT": "example",
         "READTHEDOCS_OUTPUT": str(tmp_path / "rtd"),
     }
-    result = sphinx_build(DOCS, tmp_path, env=env)
+    result = sphinx_build(PUBLICATION, tmp_path, env=env)  # the publication's settings, its posts of the day
     assert result.returncode == 0, result.stderr
     html = tmp_path / "html"
     for page in pages(html):

@@ -11,6 +11,7 @@ The site is served from 127.0.0.1 and the browser resolves no other host.
 from __future__ import annotations
 
 import json
+import posixpath
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -18,14 +19,10 @@ from typing import Any
 
 from publication.shared import browser
 from publication.tools.sitecheck.report import Problem, Report
+from publication.tools.sitecheck.site import soup
 
-#: The pages checked by default: the home page, a post, an archive page and the showcase of every style.
-PAGES = [
-    "index.html",
-    "posts/2020/capabilities-of-deep-learning-models-to-generalize.html",
-    "blog/tag/flat-minima.html",
-    "showcase.html",
-]
+#: A page checked when the site has it: the showcase of every style the site's posts may use.
+SHOWCASE = "showcase.html"
 SCHEMES = ["light", "dark"]
 FAILING = {"serious", "critical"}
 
@@ -73,8 +70,27 @@ def node_problem(page: str, scheme: str, violation: dict, node: dict) -> Problem
     )
 
 
+def default_pages(html: Path) -> list[str]:
+    """The pages checked unless named: the home page, the newest post and its first tag's archive page (read
+    from the home page's first card, so any site has them), and the showcase when the site has one."""
+    found = ["index.html"]
+    home = html / "index.html"
+    card = soup(home).select_one("li.post-card .post-card-title a[href]") if home.is_file() else None
+    if card is not None:
+        post = card["href"].split("#")[0]
+        found.append(post)
+        if (html / post).is_file():
+            tag = soup(html / post).select_one(".post-byline a.post-tag[href]")
+            if tag is not None:
+                archive = posixpath.join(posixpath.dirname(post), tag["href"].split("#")[0])
+                found.append(posixpath.normpath(archive))
+    if (html / SHOWCASE).is_file():
+        found.append(SHOWCASE)
+    return found
+
+
 def check(html: Path, pages: list[str] | None = None) -> Report:
-    pages = pages or PAGES
+    pages = pages or default_pages(html)
     report = Report("accessibility")
     report.counts = {"pages": len(pages), "colour schemes": len(SCHEMES)}
     reason = missing_browser()
