@@ -19,7 +19,10 @@ def test_config_builds_docs_conf_strictly() -> None:
     assert config["version"] == 2
     assert config["sphinx"] == {"configuration": "docs/conf.py", "fail_on_warning": True}
     assert config["build"]["os"] and config["build"]["tools"]["python"]
-    assert any("pip install" in step and " ." in step for step in config["build"]["jobs"]["install"])
+    # the project and exactly the locked versions, into the environment Read the Docs builds with
+    steps = config["build"]["jobs"]["install"]
+    assert any("uv sync --locked" in step and "READTHEDOCS_VIRTUALENV_PATH" in step for step in steps)
+    assert (ROOT / "uv.lock").is_file()
 
 
 def test_a_read_the_docs_build_uses_its_canonical_url(tmp_path: Path) -> None:
