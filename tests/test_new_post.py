@@ -76,6 +76,8 @@ def test_it_prints_the_path_and_the_next_steps(site: Path, capsys: pytest.Captur
     out = capsys.readouterr().out
     year = dt.datetime.now(BERLIN).year
     assert out.startswith(f"Created {site / 'posts' / str(year) / 'a-title.md'}, a draft.")
+    # where the draft is in nox -s preview
+    assert f"In the preview: http://127.0.0.1:8000/posts/{year}/a-title.html\n" in out
     assert "nox -s preview" in out and "uncomment the date line" in out
 
 

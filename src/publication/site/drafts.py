@@ -3,8 +3,9 @@
 A post with no ``date``, or dated after the build's cut-off (now, or ``SOURCE_DATE_EPOCH``), is not read at
 all when the site is built for publishing: no page, no listing, no feed, no sitemap entry, no search entry.
 The build says which posts it held back, so nothing the author wrote disappears silently. With
-``publication_show_drafts = True`` (``nox -s preview`` sets it) they are built like any post, and their
-pages say they are drafts.
+``publication_show_drafts = True`` (``nox -s preview`` sets it) they are built like any post, their
+pages say they are drafts, and the sidebar lists them under "Drafts" (future posts by date, then undated
+ones), where a writer looks for the post they are working on.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sphinx.util.matching import Matcher
 from publication.site.ablog_patches import publication_cutoff
 from publication.site.files import write_if_changed
 from publication.site.frontmatter import parse_datetime, read_front_matter, timezone_from_config
+from publication.site.posts import all_posts
 
 logger = logging.getLogger(__name__)
 
@@ -149,8 +151,42 @@ def hold_back_drafts(app: Sphinx, config: Config) -> None:
         )
 
 
+def sidebar_drafts(app: Sphinx) -> list[dict[str, str]]:
+    """Each unpublished post's page, title and state, future ones by date first, for sidebar/blog.html."""
+    if not app.config.publication_show_drafts:
+        return []  # a published build has none to show, and shows none
+    drafts = [record for record in all_posts(app.env) if not record.published]
+    drafts.sort(key=lambda r: (r.date is None, r.date or dt.datetime.min.replace(tzinfo=dt.UTC), r.docname))
+    return [
+        {
+            "docname": record.docname,
+            "title": record.title or record.docname,
+            "state": f"scheduled {record.date.date().isoformat()}" if record.date else "draft",
+        }
+        for record in drafts
+    ]
+
+
+def drafts_for_the_sidebar(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
+    context["publication_drafts"] = sidebar_drafts(app)
+
+
+def rewrite_when_drafts_change(app: Sphinx, env: Any) -> list[str]:
+    """A preview writes every page again when the sidebar's list of drafts changes (a draft begun)."""
+    if not app.config.publication_show_drafts:
+        return []
+    new = sidebar_drafts(app)
+    changed = hasattr(env, "publication_sidebar_drafts") and env.publication_sidebar_drafts != new
+    env.publication_sidebar_drafts = new  # pickled with the environment
+    return sorted(env.found_docs) if changed else []
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("publication.site.ablog_patches")
     app.add_config_value("publication_show_drafts", False, "env", types=[bool])
     app.connect("config-inited", hold_back_drafts, priority=600)  # after ablog has matched the posts
+    app.connect("html-page-context", drafts_for_the_sidebar)
+    app.connect("env-get-updated", rewrite_when_drafts_change)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from publication.site.frontmatter import as_list, read_front_matter, timezone_from_config
 
@@ -144,6 +145,15 @@ def create_post(
     return path
 
 
+#: Where ``nox -s preview`` (sphinx-autobuild) serves the site.
+PREVIEW = "http://127.0.0.1:8000/"
+
+
+def preview_address(docs: Path, path: Path) -> str:
+    """The post's address in ``nox -s preview``: its file's path under docs/, as .html, percent-encoded."""
+    return PREVIEW + quote(path.relative_to(docs).with_suffix(".html").as_posix())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="publication-new-post",
@@ -173,9 +183,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"Created {path}, a draft.")
+    print(f"In the preview: {preview_address(args.docs, path)}")
     print("Next:")
     print("  1. Write the post; replace the description, and set the tags and category.")
-    print("  2. nox -s preview   shows it on http://127.0.0.1:8000, marked as a draft, rebuilding on save.")
+    print("  2. nox -s preview   serves it at that address, marked as a draft and listed under Drafts in")
+    print("     the sidebar, rebuilding on save.")
     print("  3. To publish: uncomment the date line, set it to now, then nox -s build.")
     return 0
 
