@@ -205,7 +205,7 @@ def screenshots(session: nox.Session) -> None:
 
 @nox.session
 def linkcheck(session: nox.Session) -> None:
-    """Check every external link of the site (needs the internet)."""
+    """Check every external link of the site (needs the internet: offline it says so and exits 75)."""
     install(session, SITE)
     sphinx(session, "linkcheck")
 
