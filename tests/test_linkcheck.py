@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from conftest import clean_environ
-from publication.site.linkcheck import EXIT_OFFLINE
+from publication.site.linkcheck import EXIT_OFFLINE, OFFLINE_MARKER
 
 ROOT = Path(__file__).parent.parent
 DOCS_CONF = ROOT / "docs" / "conf.py"
@@ -381,6 +381,8 @@ def test_offline_is_one_line_and_its_own_exit_status(tmp_path: Path, server: Lin
     # nothing learnt about the links: the next run online asks every one
     cache = json.loads((tmp_path / "linkcheck/cache.json").read_text(encoding="utf-8"))
     assert cache == {}
+    # what nox -s linkcheck reads to report the run as skipped (offline), not failed (broken)
+    assert (tmp_path / "linkcheck" / OFFLINE_MARKER).read_text(encoding="utf-8").strip() == "5"
 
 
 def test_a_host_that_does_not_resolve_is_broken_when_the_network_is_there(
@@ -393,6 +395,7 @@ def test_a_host_that_does_not_resolve_is_broken_when_the_network_is_there(
     (root / "page.md").write_text(page, encoding="utf-8")
     run = linkcheck(tmp_path, server, root=root, paths=("/ok",))
     assert run.result.returncode == 1, run.result.stdout + run.result.stderr
+    assert not (tmp_path / "linkcheck" / OFFLINE_MARKER).exists()
     assert run.records["http://gone.invalid/page"]["status"] == "broken"
     assert run.records["/ok"]["status"] == "working"
     assert not OFFLINE_LINE.search(run.result.stdout)

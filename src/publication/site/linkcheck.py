@@ -44,6 +44,8 @@ GOOD = ("working", "redirected")
 REPORTED = ("broken", "timeout", "redirected")
 #: The exit status of a run that could reach no external link (sysexits.h EX_TEMPFAIL: try again later).
 EXIT_OFFLINE = 75
+#: Written into the linkcheck folder by a run that was offline (the number of links not checked).
+OFFLINE_MARKER = "offline.txt"
 #: What requests and urllib3 say when the request never reached a server: the network's failure, not the
 #: link's. A link that answered anything at all (even 404) proves the network is there.
 UNREACHABLE = re.compile(
@@ -187,14 +189,19 @@ def report(app: Sphinx, exception: Exception | None) -> None:
     shown = [r for r in cache.values() if (r.filename, r.uri) in current]
     if shown or not is_offline:
         logger.info("\n%s", table(shown))
+    marker = outdir / OFFLINE_MARKER
+    marker.unlink(missing_ok=True)
     if is_offline:
+        unchecked = sum(1 for item in items if unreachable(item))
         logger.info(
             "\nlinkcheck: the network is unreachable (no server answered): %d external link(s) were not "
             "checked; run it again when online",
-            sum(1 for item in items if unreachable(item)),
+            unchecked,
         )
         if not any(item["status"] in ("broken", "timeout") for item in kept):
             app.statuscode = EXIT_OFFLINE
+            # for nox -s linkcheck, which cannot read a command's exit status (it reports the run as skipped)
+            marker.write_text(f"{unchecked}\n", encoding="utf-8")
 
 
 def resolve_blog_reference(app: Sphinx, env: Any, node: Any, contnode: Any) -> Any:
