@@ -17,14 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from publication.shared.browser import chromium, missing_browser, serve
+from publication.tools.sitecheck.accessibility import SHOWCASE, default_pages
 
-#: The pages to picture: the home page, the first article, an archive page and the style showcase.
-PAGES = {
-    "index": "index.html",
-    "post": "posts/2020/capabilities-of-deep-learning-models-to-generalize.html",
-    "archive": "blog/tag/flat-minima.html",
-    "showcase": "showcase.html",
-}
 #: The page printed to PDF.
 PRINTED = "post"
 #: A wide screen and a phone (CSS pixels).
@@ -46,7 +40,18 @@ class Shot:
         return f"{self.name}-{self.width}-{self.scheme}.png"
 
 
-def shots(pages: dict[str, str] = PAGES) -> list[Shot]:
+def pages_of(site: Path) -> dict[str, str]:
+    """The pages to picture, read from the site so that any publication has them: the home page, the newest
+    post, its first tag's archive page, and the style showcase when there is one (as nox -s check's axe)."""
+    names = ("index", "post", "archive")
+    found = default_pages(site)
+    pages = dict(zip(names, [page for page in found if page != SHOWCASE], strict=False))
+    if SHOWCASE in found:
+        pages["showcase"] = SHOWCASE
+    return pages
+
+
+def shots(pages: dict[str, str]) -> list[Shot]:
     """Every picture to take: each page at each width in each colour scheme."""
     return [
         Shot(name, page, width, scheme)
@@ -112,8 +117,11 @@ def pdf(driver: Any, url: str) -> bytes:
     return base64.b64decode(result["data"])
 
 
-def render(site: Path, out: Path, pages: dict[str, str] = PAGES, printed: str = PRINTED) -> list[Path]:
+def render(site: Path, out: Path, pages: dict[str, str] | None = None, printed: str = PRINTED) -> list[Path]:
     """Take every screenshot and the PDF print of a built site into ``out``; returns the files written."""
+    pages = pages or pages_of(site)
+    if printed not in pages:
+        raise FileNotFoundError(f"no post in {site} to print (build the site first, with a published post)")
     missing = [page for page in pages.values() if not (site / page).is_file()]
     if missing:
         raise FileNotFoundError(f"not in {site}: {', '.join(missing)} (build the site first)")
@@ -133,7 +141,7 @@ def render(site: Path, out: Path, pages: dict[str, str] = PAGES, printed: str = 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m publication.tools.screenshots",
-        description="Screenshot a built site at 1280 and 390 px, light and dark; print its first article.",
+        description="Screenshot a built site at 1280 and 390 px, light and dark; print its newest post.",
     )
     parser.add_argument("site", nargs="?", default="docs/_build/html", type=Path, help="the built site")
     parser.add_argument("out", nargs="?", default="docs/_build/screenshots", type=Path, help="where to write")
