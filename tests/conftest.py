@@ -36,6 +36,15 @@ def fresh_ablog() -> Iterator[None]:
     ablog.blog.Blog._dict.clear()
 
 
+def skip_or_fail(reason: str | None) -> None:
+    """Skip a test whose program (Chromium, Java) is missing, saying how to install it; with
+    PUBLICATION_REQUIRE_BROWSER=1 (as .ci/run sets) fail it instead: there, every test must run."""
+    if reason:
+        if os.environ.get("PUBLICATION_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"PUBLICATION_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+
+
 def clean_environ(**extra: str) -> dict[str, str]:
     """This process's environment without Read the Docs' variables and without colour.
 

@@ -9,7 +9,6 @@ browser resolves no other host, so nothing here reaches the internet.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -18,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from conftest import GISCUS
+from conftest import GISCUS, skip_or_fail
 from helpers import soup
 from publication.shared import browser as browser_tools
 
@@ -37,11 +36,7 @@ def serve() -> Iterator[Callable[[Path], str]]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One headless Chromium for the whole module: starting it is the slowest step."""
-    reason = browser_tools.missing_browser()
-    if reason:
-        if os.environ.get("PUBLICATION_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"PUBLICATION_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
+    skip_or_fail(browser_tools.missing_browser())
     with browser_tools.chromium(log_network=True) as driver:  # the comments test reads the network log
         yield driver
 

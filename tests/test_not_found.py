@@ -7,10 +7,6 @@ from 127.0.0.1 with a server that, like any static host, answers a missing addre
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOTS, sphinx_build
+from conftest import ROOTS, skip_or_fail, sphinx_build
 from publication.shared import browser as browser_tools
 
 PREFIX = "/en/latest/"
@@ -34,7 +30,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "html"
 
 
-class StaticHost(http.server.SimpleHTTPRequestHandler):
+class StaticHost(browser_tools.QuietHandler):
     """Serves the site under ``mount``; any other address gets 404.html with status 404, as hosts do."""
 
     mount = "/"
@@ -54,29 +50,16 @@ class StaticHost(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
         return None
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
 
 @contextmanager
 def static_host(folder: Path, mount: str) -> Iterator[str]:
-    handler = functools.partial(type("Mounted", (StaticHost,), {"mount": mount}), directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with browser_tools.serve(folder, type("Mounted", (StaticHost,), {"mount": mount})) as base:
+        yield base.rstrip("/")
 
 
 @pytest.fixture(scope="module")
 def chrome() -> Iterator[Any]:
-    reason = browser_tools.missing_browser()
-    if reason:
-        if os.environ.get("PUBLICATION_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"PUBLICATION_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
+    skip_or_fail(browser_tools.missing_browser())
     with browser_tools.chromium() as driver:
         yield driver
 

@@ -3,12 +3,12 @@ the publication (tests/roots/test-publication) passes them all."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from conftest import skip_or_fail
 from publication.tools.sitecheck import (
     CHECKS,
     accessibility,
@@ -45,14 +45,6 @@ def problems(report) -> list[str]:
 
 
 # -- HTML validity (vnu) -------------------------------------------------------------------------------
-
-
-def skip_or_fail(reason: str | None) -> None:
-    """Skip a test whose tool is missing, saying how to install it; fail instead in CI."""
-    if reason:
-        if os.environ.get("PUBLICATION_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"PUBLICATION_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -371,11 +363,7 @@ def test_the_command_refuses_a_folder_that_is_not_a_built_site(tmp_path: Path) -
 @pytest.fixture(scope="module")
 def axe_runs() -> None:
     """axe needs chromium and chromedriver: skip without them, unless PUBLICATION_REQUIRE_BROWSER=1."""
-    reason = accessibility.missing_browser()
-    if reason:
-        if os.environ.get("PUBLICATION_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"PUBLICATION_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
+    skip_or_fail(accessibility.missing_browser())
 
 
 def test_axe_finds_low_contrast_and_a_nameless_button_and_dark_mode_only_faults(

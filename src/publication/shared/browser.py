@@ -42,9 +42,11 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(folder: Path) -> Iterator[str]:
+def serve(
+    folder: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] = QuietHandler
+) -> Iterator[str]:
     """Serve a folder on 127.0.0.1 (a free port) for as long as the block runs; yields its base URL."""
-    handler = functools.partial(QuietHandler, directory=str(folder))
+    handler = functools.partial(handler_class, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
