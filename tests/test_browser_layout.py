@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conftest import PUBLICATION, ROOTS, sphinx_build
+from conftest import DOCS, ROOTS, sphinx_build
 from helpers import soup
 from publication.tools import screenshots
 from test_browser import browser, chrome, publication_url, serve, wait_until  # noqa: F401 (fixtures)
@@ -24,9 +24,9 @@ SIDEBAR_TEXT = ["Recent posts", "Browse", "Subscribe", "Atom feed", "By category
 
 @pytest.fixture(scope="module")
 def blog_url(serve: Callable[[Path], str], tmp_path_factory: pytest.TempPathFactory) -> str:  # noqa: F811
-    """tests/roots/test-blog (three posts) with the stylesheet of tests/roots/test-publication."""
+    """tests/roots/test-blog (three posts) with the site's stylesheet (docs/_static/publication.css)."""
     out = tmp_path_factory.mktemp("styled-blog")
-    styles = ["-D", f"html_static_path={PUBLICATION / '_static'}", "-D", "html_css_files=publication.css"]
+    styles = ["-D", f"html_static_path={DOCS / '_static'}", "-D", "html_css_files=publication.css"]
     result = sphinx_build(ROOTS / "test-blog", out, *styles)
     assert result.returncode == 0, result.stderr
     return serve(out / "html")

@@ -13,7 +13,7 @@ import pytest
 import rcssmin
 import rjsmin
 
-from conftest import PUBLICATION, ROOTS, sphinx_build
+from conftest import DOCS, ROOTS, sphinx_build
 from helpers import pages, soup
 from publication.site.assets import STATIC
 from publication.tools import page_weight
@@ -119,7 +119,7 @@ def test_a_site_can_keep_a_style_sheet_it_needs(tmp_path: Path) -> None:
 
 def test_the_sites_own_scripts_and_styles_are_served_minified(publication_site: Path) -> None:
     sources = {path.name: path for path in STATIC.iterdir() if path.suffix in (".js", ".css")}
-    sources["publication.css"] = PUBLICATION / "_static/publication.css"
+    sources["publication.css"] = DOCS / "_static/publication.css"  # the site's own, which the root ships
     assert {"publication-copy.js", "publication-popovers.js", "publication-search.js"} <= sources.keys()
     for name, source in sources.items():
         text = source.read_text(encoding="utf-8")

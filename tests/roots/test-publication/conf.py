@@ -23,7 +23,12 @@ blog_authors = {"editors": (author, None)}
 blog_default_author = "editors"
 publication_organization_authors = ["editors"]
 
-# Paths: this folder holds its own refs.bib and _static/ (the images and style sheet of that day); templates
-# a site overrides are part of its settings, so they come from docs/.
+# Paths: this folder holds its own refs.bib and _static/ (the images its posts show); the site's style sheet
+# and the templates a site overrides are part of its design, not its content, so they come from docs/: the
+# layout tests read the stylesheet the site ships, not a copy of it.
 bibtex_bibfiles = ["refs.bib"]
 templates_path = [str(_DOCS_CONF.parent / path) for path in _docs["templates_path"]]
+html_static_path = [
+    "_static",
+    *(str(_DOCS_CONF.parent / "_static" / name) for name in _docs["html_css_files"]),
+]
