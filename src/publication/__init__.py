@@ -27,6 +27,7 @@ doctree-resolved       900       theme.mark_bare_urls                           
 missing-reference      400       feeds.resolve_feed_reference                    before ablog's handler
 missing-reference      400       linkcheck.resolve_blog_reference                before ablog's handler
 html-page-context      300       theme.archive_title                             before furo names the page
+html-page-context      350       paging.number_the_title                         after archive_title made it
 html-page-context      400       scholarly.add_metadata                          before sphinxext-opengraph
 html-page-context      900       search_scripts, unused_styles                   after every page's assets
 build-finished         100       rebuilds.delete_removed_pages                   before sitemap and feeds
@@ -58,6 +59,7 @@ CONCERNS = (
     "drafts",  # drafts and future posts held back from the published site
     "sources",  # unreadable, empty or untitled post files named
     "theme",  # byline, previous/next, descriptions, listings in furo
+    "paging",  # all posts and each tag, category and author listed in numbered pages
     "feeds",  # Atom, RSS and JSON Feed
     "rebuilds",  # incremental builds equal to clean ones
     "citations",  # author-year footnote citations, refs.bib problems named

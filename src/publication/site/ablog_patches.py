@@ -46,6 +46,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from publication.shared.patching import Patch, PatchError, TemplateOverride
+from publication.site.paging import split_into_pages
 from publication.site.posts import blog_of, post_record, redirects
 
 #: What every patch below was written for: the release that first supports Sphinx 9, up to the next minor
@@ -99,22 +100,24 @@ def use_aware_dates() -> None:
 
 
 def published_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """ablog's archive pages, without the page that lists drafts, and only the redirects that may be written.
+    """ablog's archive pages, without the page that lists drafts, only the redirects that may be written,
+    and listings in pages (publication.site.paging).
 
     ablog writes a redirect page at whatever address a post's ``redirect`` names: ``index`` would replace
     the home page, ``../../x`` would write outside the output folder. publication.site.posts names those;
     here they are not written.
     """
-    drafts_page = blog_of(app).drafts.docname
+    blog = blog_of(app)
     writable = redirects(app)[0]
     for pagename, context, template in ablog.post.generate_archive_pages(app):
-        if pagename == drafts_page:
+        if pagename == blog.drafts.docname:
             continue
         if template == "ablog/redirect.html":
             record = writable.get(posixpath.normpath(pagename))
             if record is None or record.docname != context["redirect"]:
                 continue
-        yield pagename, context, template
+        # a listing of all posts, a tag, category or author: publication_posts_per_page posts a page
+        yield from split_into_pages(blog, app.config.publication_posts_per_page, pagename, context, template)
 
 
 def replace_listener(app: Sphinx, event: str, old: Any, new: Any, guard: Patch | None = None) -> None:
@@ -163,6 +166,7 @@ def keep_ablog_templates_out(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("ablog")
+    app.setup_extension("publication.site.paging")  # publication_posts_per_page
     for guard in (PARALLEL_READ, ARCHIVE_PAGES, *ABLOG_TEMPLATES):
         guard.check()
     app.extensions["ablog"].parallel_read_safe = True  # with merge_posts below

@@ -19,6 +19,7 @@ search index, pruned of a removed page, keeps the words only that page had, with
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
@@ -148,7 +149,8 @@ def fingerprint(
 ) -> str:
     """What an archive page shows, as a hash: its posts' listings, its title, and what every page shares
     (the sidebar, the templates' time, the HTML configuration)."""
-    listed = context.get("collection") or context.get("catalog") or []
+    paging = context.get("paging")  # one page of a listing (publication.site.paging) shows only its posts
+    listed = paging.posts if paging else context.get("collection") or context.get("catalog") or []
     posts = []
     for item in listed:
         if hasattr(item, "docname") and hasattr(item, "title") and hasattr(item, "date"):
@@ -160,6 +162,7 @@ def fingerprint(
         template,
         str(context.get("title", "")),
         str(context.get("redirect", "")),
+        paging.state if paging else None,
         posts,
         shared,
     )
@@ -188,8 +191,14 @@ def only_changed_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any
         if previous.get(pagename) == current[pagename] and page.is_file():
             continue
         yield pagename, context, template
-    for gone in previous.keys() - current.keys():  # a tag or category no published post carries any more
-        Path(app.builder.get_outfilename(gone)).unlink(missing_ok=True)
+    # a tag or category no published post carries any more; the last page of a listing that shrank
+    for gone in previous.keys() - current.keys():
+        page = Path(app.builder.get_outfilename(gone))
+        page.unlink(missing_ok=True)
+        if page.parent.name == "page":  # a listing's later pages live in <listing>/page/
+            with contextlib.suppress(OSError):  # unless pages (or, a folder up, feeds) remain there
+                page.parent.rmdir()
+                page.parent.parent.rmdir()
     store.write_text(json.dumps(current, indent=0, sort_keys=True), encoding="utf-8")
 
 
