@@ -77,7 +77,7 @@ class Environment:
         return ["--no-default-groups", *(f"--group={group}" for group in self.groups)]
 
 
-SITE = Environment("site", ("preview",))  # build, preview, new, import-jekyll, linkcheck
+SITE = Environment("site", ())  # build, preview, new, import-jekyll, linkcheck
 TESTS = Environment("tests", ("test", "check", "screenshots"))  # tests, check, screenshots
 LINT = Environment("lint", ("lint",), project=False)
 BENCH = Environment("bench", ("bench",))
@@ -176,19 +176,14 @@ def build(session: nox.Session) -> None:
 
 @nox.session
 def preview(session: nox.Session) -> None:
-    """Serve the site with its drafts on http://127.0.0.1:8000, rebuilding on every save."""
+    """Serve the site with drafts on http://127.0.0.1:8000 (-- --port N), rebuilt in memory on each save."""
     install(session, SITE)
     session.run(
-        "sphinx-autobuild",
-        "--watch",
-        str(ROOT / "refs.bib"),
-        "--watch",
-        str(ROOT / "src"),
-        *sphinx_options("html", doctrees="doctrees-preview"),
-        "-D",
-        "publication_show_drafts=1",  # drafts and future posts, marked as such; never in docs/_build/html
+        "publication-preview",
         str(DOCS),
-        str(BUILD / "preview"),
+        str(BUILD / "preview"),  # drafts and future posts, marked as such; never in docs/_build/html
+        "--doctrees",
+        str(BUILD / "doctrees-preview"),
         *session.posargs,
     )
 
