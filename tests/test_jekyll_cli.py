@@ -79,7 +79,8 @@ def test_bad_posts_are_reported_with_their_line_and_skipped(tmp_path: Path, caps
     assert main([str(site), "--to", str(posts)]) == 1
     out = capsys.readouterr().out
     assert "3 posts converted, 3 written" in out and "3 skipped" in out
-    skipped = out.split("Skipped (3):\n", 1)[1].splitlines()
+    skipped, balance = out.split("Skipped (3):\n", 1)[1].splitlines()[:3], out.splitlines()[-1]
+    assert balance.startswith("Accounting: kept ") and balance.endswith(", not converted 0 (listed)")
     assert skipped == [
         f"  {site}/_posts/2020-01-01-bad-yaml.md:4: front matter is not valid YAML: "
         "expected ',' or ']', but got '<stream end>'",

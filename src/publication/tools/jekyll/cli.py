@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from .accounting import Accounting, account, summary_lines
 from .assets import Assets
 from .convert import Entry, convert, digest_of, plan, recorded_digest
 from .frontmatter import FrontMatterError
@@ -35,6 +36,7 @@ class Outcome:
     kept: list[Path] = field(default_factory=list)  # edited since the last import, not overwritten
     skipped: list[Finding] = field(default_factory=list)
     reports: list[PostReport] = field(default_factory=list)
+    accountings: list[Accounting] = field(default_factory=list)  # each post checked against its source
     copied: int = 0
 
 
@@ -148,6 +150,9 @@ def run(arguments: list[Path], posts_dir: Path, *, force: bool = False, site_url
                 report.keep(1, f"old address {name} is also {claimed[name]}'s: redirected there")
             claimed.setdefault(name, entry.label)
         outcome.reports.append(report)
+        liquid = entry.post.data.get("render_with_liquid") is not False
+        body, first_line = entry.post.body, entry.post.body_line
+        outcome.accountings.append(account(Path(entry.label), body, first_line, text, report, liquid=liquid))
         write(entry.target, text, force, outcome)
     return outcome
 
@@ -198,6 +203,7 @@ def summary(outcome: Outcome, posts_dir: Path) -> str:
     if outcome.skipped:
         lines.append(f"Skipped ({len(outcome.skipped)}):")
         lines += [f"  {finding}" for finding in outcome.skipped]
+    lines += summary_lines(outcome.accountings)
     return "\n".join(lines)
 
 

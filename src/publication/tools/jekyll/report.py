@@ -14,6 +14,7 @@ class Finding:
     path: Path
     line: int
     message: str
+    dropped: bool = False  # left out of the post on purpose (not kept as text)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
@@ -33,6 +34,13 @@ class PostReport:
     def keep(self, line: int, message: str) -> None:
         """Record a construct left as literal text (or as it was), at a 1-based line of the source."""
         finding = Finding(self.path, line, message)
+        if finding not in self.unconverted:
+            self.unconverted.append(finding)
+
+    def drop(self, line: int, message: str) -> None:
+        """Record a construct left out of the post on purpose (a third-party script, a comment), at a
+        1-based line of the source: the importer's accounting then expects none of its words in the post."""
+        finding = Finding(self.path, line, message, dropped=True)
         if finding not in self.unconverted:
             self.unconverted.append(finding)
 
