@@ -188,6 +188,21 @@ def test_the_home_page_is_not_paged(built: Path) -> None:
     assert home.select_one("nav.pager") is None and home.select_one('link[rel="next"]') is None
 
 
+def test_a_redirect_cannot_take_a_listing_pages_address(tmp_path: Path) -> None:
+    site = paging_site(tmp_path)
+    post = site / "posts/2021/post-25.md"
+    post.write_text(
+        post.read_text(encoding="utf-8").replace("author: alan\n", "author: alan\nredirect: blog/page/2\n")
+    )
+    result = sphinx_build(site, tmp_path / "out")
+    assert result.returncode != 0
+    assert (
+        "'redirect': 'blog/page/2' is the address of blog/page/2, a page the blog writes itself"
+        in result.stderr
+    )
+    assert listed_titles(soup(tmp_path / "out/html/blog/page/2.html"))  # the listing, not a redirect
+
+
 # -- the setting ---------------------------------------------------------------------------------------
 
 

@@ -27,6 +27,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from publication.site.paging import later_page_names
+
 logger = logging.getLogger(__name__)
 
 #: Where a post's record is kept in ``env.metadata[docname]``.
@@ -212,7 +214,7 @@ def generated_pages(app: Sphinx) -> set[str]:
     for catalog in (blog.author, blog.location, blog.language, blog.category, blog.archive, blog.tags):
         pages.add(catalog.docname)
         pages.update(collection.docname for collection in catalog)
-    return pages
+    return pages | later_page_names(blog, app.config.publication_posts_per_page)  # blog/page/2, ...
 
 
 def redirect_problem(old: str, docs: set[str], generated: set[str]) -> str | None:
