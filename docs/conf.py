@@ -102,6 +102,8 @@ html_theme_options = {
 # -- Scholarly metadata --------------------------------------------------------
 # README.md "Citing and sharing"; publication.site.scholarly
 publication_organization_authors = ["editors"]  # blog_authors that are not persons (cited as written)
+publication_license = "CC-BY-4.0"  # an SPDX id: every footer, the metadata and the feeds name it
+publication_people = {}  # blog_authors key -> {"orcid": "0000-...", "affiliation": "..."}
 
 # -- Open Graph ----------------------------------------------------------------
 # https://sphinxext-opengraph.readthedocs.io/en/latest/#options

@@ -47,7 +47,7 @@ __version__ = "0.1.0"
 
 #: Bumped when what the package keeps in Sphinx's environment changes shape: an older environment is then
 #: read again from the sources instead of being trusted.
-ENV_VERSION = 2
+ENV_VERSION = 3
 
 #: The concern modules under ``publication.site``, in the order they are set up. Order matters only where
 #: two handlers share an event and a priority; the table above lists every place where it does not.
@@ -55,6 +55,7 @@ CONCERNS = (
     "quiet_logs",  # MyST's configuration dump left out of the build log
     "config",  # publication_* settings checked, renamed ones named
     "frontmatter",  # each post's front matter read, checked and normalised once
+    "identifiers",  # DOI, ORCID iDs and affiliations, the licence
     "ablog_patches",  # every change to ablog's behaviour, guarded
     "drafts",  # drafts and future posts held back from the published site
     "sources",  # unreadable, empty or untitled post files named

@@ -29,7 +29,9 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
 from publication.site.ablog_patches import blog_of, publication_cutoff
+from publication.site.copyright import copyright_text, post_years
 from publication.site.files import write_if_changed
+from publication.site.identifiers import doi_url, orcid_url, site_license
 from publication.site.posts import PostRecord, record_for
 from publication.site.scholarly import CITE_SECTION
 from publication.site.theme import shorten
@@ -242,16 +244,37 @@ def build_feed(app: Sphinx, feed: Feed, entries: list[Entry]) -> FeedGenerator:
         entry.title(record.title)
         entry.link(href=item.url, rel="alternate")
         for author in record.authors:
-            entry.author({"name": author.name})
+            uri = author_uri(author)
+            entry.author({"name": author.name} | ({"uri": uri} if uri else {}))
         entry.published(record.date)
         entry.updated(item.updated)
         for label in [*record.categories, *record.tags]:
             entry.category(term=label.name, label=label.name)
         entry.summary(item.summary)
         entry.content(item.content, type="html")
+    if rights := feed_rights(app):
+        generator.rights(rights)  # Atom <rights> and RSS <copyright>
     generator.updated(newest(entries))
     generator.lastBuildDate(newest(entries))
     return generator
+
+
+def author_uri(author: Any) -> str | None:
+    """The address that identifies an author in feeds: their ORCID iD, else their ``blog_authors`` link."""
+    return orcid_url(author.orcid) if author.orcid else author.url
+
+
+def feed_rights(app: Sphinx) -> str | None:
+    """The feeds' rights statement: the site's licence, after its copyright when the site has one."""
+    license_ = site_license(app.config)
+    if license_ is None:
+        return None
+    statement = f"Licensed under {license_.name} ({license_.label}): {license_.url}"
+    written = app.config.copyright or ""  # Sphinx also takes a list of lines
+    holder = written if isinstance(written, str) else ", ".join(written)
+    if app.config.publication_copyright_holder is not None:
+        holder = copyright_text(post_years(app.env), app.config.publication_copyright_holder)
+    return f"Copyright © {holder}. {statement}" if holder else statement
 
 
 def link_feed(app: Sphinx, generator: FeedGenerator, feed: Feed, address: str) -> None:
@@ -277,12 +300,17 @@ def json_feed(app: Sphinx, feed: Feed, entries: list[Entry]) -> dict[str, Any]:
             "summary": entry.summary,
             "date_published": record.date.isoformat(),
             "date_modified": entry.updated.isoformat(),
-            "authors": [{"name": author.name} for author in record.authors],
+            "authors": [
+                {"name": author.name} | ({"url": uri} if (uri := author_uri(author)) else {})
+                for author in record.authors
+            ],
             "tags": [label.name for label in [*record.categories, *record.tags]],
         }
         image = record.image
         if image:
             item["image"] = absolute_url(app, quote(image))  # a file name, made an address
+        if record.doi:  # JSON Feed has no field for it: an extension object
+            item.setdefault("_publication", {})["doi"] = doi_url(record.doi)
         items.append(item)
     return {
         "version": "https://jsonfeed.org/version/1.1",
@@ -293,7 +321,15 @@ def json_feed(app: Sphinx, feed: Feed, entries: list[Entry]) -> dict[str, Any]:
         "language": app.config.language or "en",
         "authors": [{"name": app.config.author}],
         "items": items,
-    }
+    } | feed_license_json(app)
+
+
+def feed_license_json(app: Sphinx) -> dict[str, Any]:
+    """The site's licence for JSON Feed, which has no field for one: an extension object."""
+    license_ = site_license(app.config)
+    if license_ is None:
+        return {}
+    return {"_publication": {"license": {"id": license_.id, "name": license_.name, "url": license_.url}}}
 
 
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:

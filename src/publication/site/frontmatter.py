@@ -21,6 +21,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
+from publication.site.identifiers import normalise_doi, people_of
 from publication.site.posts import RECORD_KEY, Label, PostRecord, resolve_authors
 
 logger = logging.getLogger(__name__)
@@ -227,6 +228,11 @@ def check(front: FrontMatter, default_timezone: dt.tzinfo) -> dict[str, Any]:
                 front.problems.append(Problem(line, f"'{key}' must be true or false, not {value!r}"))
             else:
                 normal[key] = value
+        elif key == "doi":
+            try:
+                normal[key] = normalise_doi(value)
+            except ValueError as error:
+                front.problems.append(Problem(line, f"'doi': {error}"))
     if "date" in normal and "updated" in normal and normal["updated"] < normal["date"]:
         front.problems.append(
             Problem(
@@ -368,13 +374,14 @@ class NormaliseFrontMatter(SphinxTransform):
             description=normal.get("description"),
             date=date,
             updated=normal.get("updated"),
-            authors=resolve_authors(authors, self.config.blog_authors),
+            authors=resolve_authors(authors, self.config.blog_authors, people_of(self.config)),
             categories=tuple(Label.of(name) for name in normal.get("category", [])),
             tags=tuple(Label.of(name) for name in normal.get("tags", [])),
             image=normal.get("image"),
             image_alt=normal.get("image_alt", ""),
             comments=normal.get("comments", False),
             redirects=tuple(normal.get("redirect", [])),
+            doi=normal.get("doi"),
         )
 
     def docinfo_fields(self) -> list[nodes.Element]:

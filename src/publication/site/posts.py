@@ -54,6 +54,8 @@ class Author:
     key: str
     name: str
     url: str | None = None
+    orcid: str | None = None  # checked, as 0000-0002-1825-0097 (publication.site.identifiers)
+    affiliation: str | None = None
 
 
 @dataclass
@@ -74,6 +76,7 @@ class PostRecord:
     image_alt: str = ""
     comments: bool = False
     redirects: tuple[str, ...] = ()  # old addresses (document names) that lead to this post
+    doi: str | None = None  # checked, without https://doi.org/ (publication.site.identifiers)
 
     @property
     def draft(self) -> str | None:
@@ -116,13 +119,25 @@ def draft_reason(date: dt.datetime | None, cutoff: dt.datetime) -> str | None:
     return None
 
 
-def resolve_authors(names: list[str], blog_authors: dict[str, Any]) -> tuple[Author, ...]:
-    """Authors by ``blog_authors`` key (with their name and link), or by name as written."""
+def resolve_authors(
+    names: list[str], blog_authors: dict[str, Any], people: dict[str, Any] | None = None
+) -> tuple[Author, ...]:
+    """Authors by ``blog_authors`` key (with their name, link, and ORCID iD and affiliation from ``people``,
+    the checked ``publication_people``), or by name as written."""
     found = []
     for name in names:
         entry = blog_authors.get(name)
         if isinstance(entry, list | tuple) and entry:
-            found.append(Author(name, str(entry[0]), entry[1] if len(entry) > 1 else None))
+            person = (people or {}).get(name)
+            found.append(
+                Author(
+                    name,
+                    str(entry[0]),
+                    entry[1] if len(entry) > 1 else None,
+                    getattr(person, "orcid", None),
+                    getattr(person, "affiliation", None),
+                )
+            )
         else:
             found.append(Author(name, name))
     return tuple(found)

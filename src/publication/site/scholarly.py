@@ -29,6 +29,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 
 from publication.site.ablog_patches import blog_of
+from publication.site.identifiers import License, doi_url, orcid_url, site_license
 from publication.site.posts import published_post
 from publication.site.reading_time import minutes_for, words_in
 
@@ -64,6 +65,8 @@ class Author:
     name: str
     url: str = ""
     organization: bool = False
+    orcid: str = ""  # checked (publication.site.identifiers)
+    affiliation: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,8 @@ class PostRecord:
     language: str = "en"
     words: int = 0
     cited: tuple[Work, ...] = field(default=())
+    doi: str = ""  # checked, without https://doi.org/
+    license: License | None = None
 
     @property
     def key(self) -> str:
@@ -162,7 +167,10 @@ def record_of(app: Sphinx, docname: str) -> PostRecord | None:
     base = app.config.html_baseurl
     url = urljoin(base, app.builder.get_target_uri(docname))
     organizations = set(app.config.publication_organization_authors)
-    authors = tuple(Author(a.name, a.url or "", a.key in organizations) for a in post_facts.authors)
+    authors = tuple(
+        Author(a.name, a.url or "", a.key in organizations, a.orcid or "", a.affiliation or "")
+        for a in post_facts.authors
+    )
     image = post_facts.image or ""
     return PostRecord(
         title=post_facts.title or post.title,
@@ -179,6 +187,8 @@ def record_of(app: Sphinx, docname: str) -> PostRecord | None:
         language=app.config.language or "en",
         words=words_in(app.env, docname),
         cited=cited_works(app, docname),
+        doi=post_facts.doi or "",
+        license=site_license(app.config),
     )
 
 
@@ -246,6 +256,9 @@ def bibtex_entry(record: PostRecord) -> str:
         "date": f"{{{record.published.date().isoformat()}}}",  # biblatex
         "url": f"{{{record.url}}}",
     }
+    if record.doi:
+        # biblatex reads doi verbatim, so it is written as it is (a DOI has no braces or backslash)
+        fields["doi"] = f"{{{record.doi}}}"
     if record.modified > record.published:
         fields["note"] = f"{{Updated {record.modified.date().isoformat()}}}"
     body = ",\n".join(f"  {name} = {value}" for name, value in fields.items())
@@ -260,7 +273,13 @@ def bib_file(app: Sphinx, docname: str) -> str:
 def highwire_tags(record: PostRecord) -> list[tuple[str, str]]:
     """Google Scholar's meta tags (https://scholar.google.com/intl/en/scholar/inclusion.html#indexing)."""
     tags = [("citation_title", record.title)]
-    tags += [("citation_author", author.name) for author in record.authors]
+    for author in record.authors:
+        # an author's institution and ORCID iD follow their citation_author, as Highwire pairs them
+        tags.append(("citation_author", author.name))
+        if author.affiliation:
+            tags.append(("citation_author_institution", author.affiliation))
+        if author.orcid:
+            tags.append(("citation_author_orcid", orcid_url(author.orcid)))
     tags += [
         ("citation_publication_date", record.published.strftime("%Y/%m/%d")),
         ("citation_online_date", record.published.strftime("%Y/%m/%d")),
@@ -269,6 +288,8 @@ def highwire_tags(record: PostRecord) -> list[tuple[str, str]]:
         ("citation_language", record.language),
         ("citation_fulltext_html_url", record.url),
     ]
+    if record.doi:
+        tags.append(("citation_doi", record.doi))
     if record.keywords:
         tags.append(("citation_keywords", "; ".join(record.keywords)))
     tags += [("citation_reference", _highwire_reference(work)) for work in record.cited]
@@ -301,11 +322,7 @@ def json_ld(record: PostRecord) -> dict[str, Any]:
         "mainEntityOfPage": {"@type": "WebPage", "@id": record.url},
         "datePublished": record.published.isoformat(),
         "dateModified": record.modified.isoformat(),
-        "author": [
-            {"@type": "Organization" if author.organization else "Person", "name": author.name}
-            | ({"url": author.url} if author.url else {})
-            for author in record.authors
-        ],
+        "author": [_json_ld_author(author) for author in record.authors],
         "publisher": {"@type": "Organization", "name": record.site, "url": record.site_url},
         "isPartOf": {"@type": "Blog", "name": record.site, "url": record.site_url},
         "inLanguage": record.language,
@@ -321,6 +338,27 @@ def json_ld(record: PostRecord) -> dict[str, Any]:
         data["timeRequired"] = f"PT{minutes_for(record.words)}M"
     if record.cited:
         data["citation"] = [_json_ld_work(work) for work in record.cited]
+    if record.doi:
+        data["identifier"] = {
+            "@type": "PropertyValue",
+            "propertyID": "DOI",
+            "value": record.doi,
+            "url": doi_url(record.doi),
+        }
+        data["sameAs"] = [doi_url(record.doi)]
+    if record.license:
+        data["license"] = record.license.url
+    return data
+
+
+def _json_ld_author(author: Author) -> dict[str, Any]:
+    data: dict[str, Any] = {"@type": "Organization" if author.organization else "Person", "name": author.name}
+    if author.url:
+        data["url"] = author.url
+    if author.orcid:
+        data["sameAs"] = [orcid_url(author.orcid)]
+    if author.affiliation:
+        data["affiliation"] = {"@type": "Organization", "name": author.affiliation}
     return data
 
 
@@ -360,11 +398,12 @@ def add_cite_section(app: Sphinx, doctree: nodes.document, docname: str) -> None
         return
     section = nodes.section("", ids=[CITE_SECTION], classes=["post-cite"])
     section += nodes.title("", "Cite this post")
+    address = doi_url(record.doi) if record.doi else record.url  # a DOI is the address to cite
     section += nodes.paragraph(
         "",
         "",
         nodes.Text(formatted_reference(record) + " "),
-        nodes.reference("", record.url, refuri=record.url),
+        nodes.reference("", address, refuri=address),
         classes=["post-cite-reference"],
     )
     entry = bibtex_entry(record)
@@ -374,6 +413,11 @@ def add_cite_section(app: Sphinx, doctree: nodes.document, docname: str) -> None
     )
     download["classes"].append("post-cite-download")
     section += nodes.paragraph("", "", download, nodes.Text(" (.bib)."))
+    if record.license:
+        # said here too, inside the article: a printed post has no footer
+        deed = nodes.reference("", record.license.label, refuri=record.license.url)
+        deed["classes"].append("post-license")
+        section += nodes.paragraph("", "", nodes.Text("This post is licensed under "), deed, nodes.Text("."))
     top = next(iter(doctree.findall(nodes.section)), doctree)
     top += section
 

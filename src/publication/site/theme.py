@@ -25,6 +25,7 @@ from sphinx.util.osutil import relative_uri
 
 from publication.shared.patching import TemplateOverride
 from publication.site.ablog_patches import blog_of
+from publication.site.identifiers import author_identity_html
 from publication.site.posts import PostRecord, post_record
 from publication.site.reading_time import reading_time
 
@@ -81,7 +82,18 @@ def byline_html(
     if reading:
         parts.append(f'<span class="post-reading-time">{html.escape(reading)}</span>')
     if post.author:
-        parts.append(f'<span class="post-author">by {_links(builder, docname, post.author)}</span>')
+        # each name with its ORCID iD and affiliation (publication_people), when the record has them
+        identities = {author.key: author for author in record.authors}
+        names = ", ".join(
+            _link(builder, docname, collection)
+            + (
+                author_identity_html(str(collection), author.orcid, author.affiliation)
+                if (author := identities.get(collection.label))
+                else ""
+            )
+            for collection in post.author
+        )
+        parts.append(f'<span class="post-author">by {names}</span>')
     if post.category:
         parts.append(f'<span class="post-category">in {_links(builder, docname, post.category)}</span>')
     if post.tags:
@@ -224,8 +236,10 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
         return BeautifulSoup(str(context.get("title", "")), "html.parser").get_text()
 
     record = post_record(app.env, pagename)
-    description = (record.description if record else None) or app.env.metadata.get(pagename, {}).get(
-        "description"
+    description = (
+        (record.description if record else None)
+        or context.get("page_description")  # a generated page's own (publication.site.series)
+        or app.env.metadata.get(pagename, {}).get("description")
     )
     if not description and "collection" in context:
         collection = context["collection"]
