@@ -29,7 +29,7 @@ missing-reference      400       linkcheck.resolve_blog_reference               
 html-page-context      300       theme.archive_title                             before furo names the page
 html-page-context      350       paging.number_the_title                         after archive_title made it
 html-page-context      400       scholarly.add_metadata                          before sphinxext-opengraph
-html-page-context      900       search_scripts, unused_styles                   after every page's assets
+html-page-context      900       search_scripts, unused_styles, notebooks        after every page's assets
 build-finished         100       rebuilds.delete_removed_pages                   before sitemap and feeds
 build-finished         800       minify.minify_at_the_end                        after files are copied
 build-finished         900       crawlers.write_sitemap_and_robots               after removed pages went
@@ -62,6 +62,7 @@ CONCERNS = (
     "theme",  # byline, previous/next, descriptions, listings in furo
     "paging",  # all posts and each tag, category and author listed in numbered pages
     "feeds",  # Atom, RSS and JSON Feed
+    "notebooks",  # .ipynb and MyST Markdown notebook posts (MyST-NB): front matter, execution, outputs
     "rebuilds",  # incremental builds equal to clean ones
     "citations",  # author-year footnote citations, refs.bib problems named
     "scholarly",  # Highwire, JSON-LD, Open Graph, "Cite this post"

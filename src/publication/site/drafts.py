@@ -23,7 +23,7 @@ from sphinx.util.matching import Matcher
 
 from publication.site.ablog_patches import publication_cutoff
 from publication.site.files import write_if_changed
-from publication.site.frontmatter import parse_datetime, read_front_matter, timezone_from_config
+from publication.site.frontmatter import parse_datetime, read_post_front_matter, timezone_from_config
 from publication.site.posts import all_posts
 
 logger = logging.getLogger(__name__)
@@ -33,12 +33,13 @@ logger = logging.getLogger(__name__)
 DATES = "publication-post-dates.json"
 
 
-def publication_date(text: str, timezone: dt.tzinfo) -> dt.datetime | bool | None:
+def publication_date(text: str, timezone: dt.tzinfo, path: str = ".md") -> dt.datetime | bool | None:
     """The post's date; None if it has none (a draft); False if the post is empty or its front matter broken.
 
-    Such a post is built anyway, so that the build reports what is wrong with it.
+    Such a post is built anyway, so that the build reports what is wrong with it. ``path`` tells a notebook
+    (its front matter is in its metadata or first raw cell) from Markdown.
     """
-    front = read_front_matter(text)
+    front = read_post_front_matter(path, text)
     if front.problems or not text.strip():
         return False  # publication.site.sources reports an empty post
     if "date" not in front.values:
@@ -49,9 +50,9 @@ def publication_date(text: str, timezone: dt.tzinfo) -> dt.datetime | bool | Non
         return False
 
 
-def declares_post(text: str) -> bool:
+def declares_post(text: str, path: str = ".md") -> bool:
     """Whether a page's front matter says ``blogpost: true``: ablog makes it a post wherever it lives."""
-    return "blogpost" in text and read_front_matter(text).values.get("blogpost") is True
+    return "blogpost" in text and read_post_front_matter(path, text).values.get("blogpost") is True
 
 
 def post_sources(srcdir: Path, patterns: list[str]) -> list[Path]:
@@ -100,9 +101,9 @@ class PostDates:
             value, declared = seen[2], seen[3]
         else:
             text = path.read_text(encoding="utf-8")
-            date = publication_date(text, self.timezone)
+            date = publication_date(text, self.timezone, path.name)
             value = date.isoformat() if isinstance(date, dt.datetime) else date
-            declared = declares_post(text)
+            declared = declares_post(text, path.name)
         self.current[name] = [stat.st_mtime_ns, stat.st_size, value, declared]
         return (dt.datetime.fromisoformat(value) if isinstance(value, str) else value), declared
 

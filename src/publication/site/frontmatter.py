@@ -9,6 +9,7 @@ understands: comma-separated lists, and ISO 8601 dates that always carry a UTC o
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +104,94 @@ def read_front_matter(text: str) -> FrontMatter:
         found.lines[str(key_node.value)] = key_node.start_mark.line + 2
     found.values = {str(key): value for key, value in data.items()}
     return found
+
+
+#: Notebook metadata that belongs to Jupyter and MyST-NB (the kernel, widget state, MyST-NB's own settings),
+#: not to the post: everything else in a notebook's metadata is its front matter.
+NOTEBOOK_KEYS = ("kernelspec", "language_info", "widgets", "source_map", "mystnb", "jupytext")
+
+
+def is_notebook(path: str | Path) -> bool:
+    return str(path).endswith(".ipynb")
+
+
+def cell_text(cell: dict[str, Any]) -> str:
+    """A notebook cell's source as one string (nbformat stores it as a string or a list of lines)."""
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def front_matter_cell(notebook: dict[str, Any]) -> dict[str, Any] | None:
+    """The notebook's first cell when it is a raw cell holding a ``---`` YAML block (Quarto's and Jupytext's
+    place for front matter), else None."""
+    cells = notebook.get("cells")
+    if not isinstance(cells, list) or not cells or not isinstance(cells[0], dict):
+        return None
+    first = cells[0]
+    if first.get("cell_type") == "raw" and FRONT_MATTER_BLOCK.match(cell_text(first).strip() + "\n"):
+        return first
+    return None
+
+
+def line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+#: Where each cell of a notebook starts in its JSON text: ``"cell_type":`` written as a key (inside a
+#: string it would be escaped as ``\"cell_type\":``).
+CELL_START = re.compile(r'"cell_type"\s*:')
+
+
+def cell_lines(text: str) -> list[int]:
+    """The line of the JSON file on which each cell of a notebook begins."""
+    return [line_of(text, match.start()) for match in CELL_START.finditer(text)]
+
+
+def read_notebook_front_matter(text: str) -> FrontMatter:
+    """The front matter of an ``.ipynb`` post: its notebook metadata (but Jupyter's own keys), and a first
+    raw cell's ``---`` YAML block, which wins; each key at its line of the JSON file."""
+    found = FrontMatter()
+    try:
+        notebook = json.loads(text)
+    except ValueError as error:
+        line = getattr(error, "lineno", 1)
+        found.problems.append(
+            Problem(line, f"the notebook is not valid JSON: {getattr(error, 'msg', error)}")
+        )
+        return found
+    if not isinstance(notebook, dict):
+        found.problems.append(Problem(1, "the file is not a Jupyter notebook (no cells, no metadata)"))
+        return found
+    metadata = notebook.get("metadata")
+    if isinstance(metadata, dict):
+        # nbformat writes the notebook's metadata after its cells, one key a line
+        start = text.rfind('"metadata"')
+        for key, value in metadata.items():
+            if key in NOTEBOOK_KEYS:
+                continue
+            found.values[str(key)] = value
+            at = text.find(json.dumps(str(key)), max(start, 0))
+            found.lines[str(key)] = line_of(text, at) if at >= 0 else 1
+    cell = front_matter_cell(notebook)
+    if cell is None:
+        return found
+    source_key = re.compile(r'"source"\s*:\s*(\[)?').search(text, text.find('"cells"'))
+    first = line_of(text, source_key.start()) if source_key else 1
+    one_line_each = bool(source_key and source_key.group(1) and isinstance(cell.get("source"), list))
+
+    def file_line(line: int) -> int:  # a line of the YAML block (1 is its '---') to a line of the file
+        return first + line if one_line_each else first
+
+    in_cell = read_front_matter(cell_text(cell).strip() + "\n")
+    found.values.update(in_cell.values)
+    found.lines.update({key: file_line(line) for key, line in in_cell.lines.items()})
+    found.problems += [Problem(file_line(problem.line), problem.message) for problem in in_cell.problems]
+    return found
+
+
+def read_post_front_matter(path: str | Path, text: str) -> FrontMatter:
+    """A post's front matter, from a Markdown file's YAML block or from a notebook."""
+    return read_notebook_front_matter(text) if is_notebook(path) else read_front_matter(text)
 
 
 def as_list(value: Any) -> list[str] | None:
@@ -305,7 +394,7 @@ class NormaliseFrontMatter(SphinxTransform):
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return  # Sphinx itself reports unreadable files (publication.site.sources names them)
-        front = read_front_matter(text)
+        front = read_post_front_matter(path, text)
         matched = docname in self.config.matched_blog_posts
         # ablog also takes any page whose front matter has a `blogpost` key, whatever its value
         if not matched and front.values.get("blogpost") is not True:

@@ -267,7 +267,9 @@ def normalise_doi(value: Any) -> str:
     text = value.strip()
     for prefix in DOI_PREFIXES:
         if text.lower().startswith(prefix):
-            text = unquote(text[len(prefix) :])
+            text = text[len(prefix) :]
+            # an address is percent-encoded ("%3C" for "<"); a DOI written as such is not
+            text = unquote(text) if prefix != "doi:" else text
             break
     if not DOI_FORM.fullmatch(text):
         raise ValueError(

@@ -1,13 +1,15 @@
 """How long a post takes to read, for its byline and the post listings.
 
-Counts the words a reader reads: the prose, lists, tables, captions and quotes of the post, not its code,
-math, source comments, footnotes or bibliography. The count is taken once, when the post is read, and kept
-in the environment, so listings on other pages can show it without re-reading the post.
+Counts the words a reader reads: the prose, lists, tables, captions and quotes of the post (a notebook's HTML
+outputs, such as tables, too), not its code, math, source comments, footnotes or bibliography. The count is
+taken once, when the post is read, and kept in the environment, so listings on other pages can show it
+without re-reading the post.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from docutils import nodes
@@ -30,8 +32,14 @@ SKIPPED = (
 )
 
 
+#: A tag of HTML, dropped to count the words of a notebook's HTML output (a table, as a table in Markdown).
+TAG = re.compile(r"<[^>]*>")
+
+
 def words_of(node: nodes.Node) -> int:
     """The number of words of prose in a document or node."""
+    if isinstance(node, nodes.raw) and "text_html" in node.get("classes", []):  # MyST-NB's HTML output
+        return len(TAG.sub(" ", node.astext()).split())
     if isinstance(node, SKIPPED):
         return 0
     if isinstance(node, nodes.Text):

@@ -7,6 +7,7 @@ these is a warning at the file (and line) with what to do, and all of them are r
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -15,7 +16,15 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from publication.site.frontmatter import CONTROL_CHARACTERS, FRONT_MATTER_BLOCK, read_front_matter
+from publication.site.frontmatter import (
+    CONTROL_CHARACTERS,
+    FRONT_MATTER_BLOCK,
+    cell_text,
+    front_matter_cell,
+    is_notebook,
+    read_front_matter,
+    read_notebook_front_matter,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +72,34 @@ def post_problems(text: str) -> list[tuple[int, str]]:
     return problems
 
 
+def notebook_problems(text: str) -> list[tuple[int, str]]:
+    """What makes a notebook unpublishable: JSON that does not read, no cell with text, no title."""
+    front = read_notebook_front_matter(text)
+    if any(problem.message.startswith("the notebook is not valid JSON") for problem in front.problems):
+        return [(problem.line, problem.message) for problem in front.problems]
+    notebook = json.loads(text)
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells", []), list):
+        return [(1, "the file is not a Jupyter notebook: save it from Jupyter, or as JSON with 'cells'")]
+    cells = [cell for cell in notebook.get("cells", []) if isinstance(cell, dict)]
+    front_cell = front_matter_cell(notebook)
+    body = [cell for cell in cells if cell is not front_cell and cell_text(cell).strip()]
+    problems = []
+    if not body:
+        problems.append((1, "the notebook has no cell with text: write the post in its cells"))
+    headed = any(
+        cell.get("cell_type") == "markdown" and cell_text(cell).lstrip().startswith("# ") for cell in body[:1]
+    )
+    if "title" not in front.values and not headed:
+        problems.append(
+            (
+                1,
+                "the notebook has no title: add 'title:' to the front matter in its first raw cell (or its"
+                " metadata), or start its first Markdown cell with '# Title'",
+            )
+        )
+    return problems
+
+
 def check_sources(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Warn about each bad post file; leave out the ones Sphinx cannot read at all."""
     posts = set(app.config.matched_blog_posts)
@@ -87,7 +124,21 @@ def check_sources(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
             docnames.remove(docname)
             env.found_docs.discard(docname)
             continue
-        if docname in posts:
+        if is_notebook(path):
+            problems = notebook_problems(text)
+            if problems and problems[0][1].startswith(
+                ("the notebook is not valid JSON", "the file is not a")
+            ):
+                for line, message in problems:
+                    _warn(docname, line, message)
+                # MyST-NB would stop the whole build with a traceback on it
+                docnames.remove(docname)
+                env.found_docs.discard(docname)
+                continue
+            if docname in posts:
+                for line, message in problems:
+                    _warn(docname, line, message)
+        elif docname in posts:
             for line, message in post_problems(text):
                 _warn(docname, line, message)
 
