@@ -22,6 +22,7 @@ config-inited          600       drafts.hold_back_drafts                        
 transform (doctree)    790       frontmatter.NormaliseFrontMatter                before ablog's (800)
 doctree-read           900       ablog_patches.drop_post_doctree_copies          after ablog's process_posts
 env-get-updated        900       numbering.hand_numbers_to_sphinx                after Sphinx numbered
+doctree-resolved       550       series.add_series_box                           after theme's byline (500)
 doctree-resolved       600       theme.unlink_excerpt_citations                  after ablog's postlists
 doctree-resolved       900       theme.mark_bare_urls                            after every link is added
 missing-reference      400       feeds.resolve_feed_reference                    before ablog's handler
@@ -47,7 +48,7 @@ __version__ = "0.1.0"
 
 #: Bumped when what the package keeps in Sphinx's environment changes shape: an older environment is then
 #: read again from the sources instead of being trusted.
-ENV_VERSION = 3
+ENV_VERSION = 4
 
 #: The concern modules under ``publication.site``, in the order they are set up. Order matters only where
 #: two handlers share an event and a priority; the table above lists every place where it does not.
@@ -61,6 +62,8 @@ CONCERNS = (
     "sources",  # unreadable, empty or untitled post files named
     "theme",  # byline, previous/next, descriptions, listings in furo
     "paging",  # all posts and each tag, category and author listed in numbered pages
+    "series",  # multi-part essays: "Part k of n", a page per series
+    "related_posts",  # up to three related posts at the end of each post
     "feeds",  # Atom, RSS and JSON Feed
     "notebooks",  # .ipynb and MyST Markdown notebook posts (MyST-NB): front matter, execution, outputs
     "rebuilds",  # incremental builds equal to clean ones

@@ -34,6 +34,7 @@ from publication.site.files import write_if_changed
 from publication.site.identifiers import doi_url, orcid_url, site_license
 from publication.site.posts import PostRecord, record_for
 from publication.site.scholarly import CITE_SECTION
+from publication.site.series import Place, place_of, series_docname
 from publication.site.theme import shorten
 
 logger = logging.getLogger(__name__)
@@ -125,11 +126,14 @@ def page_file(app: Sphinx, docname: str) -> Path:
 
 
 #: Page furniture inside the article, left out of feed entries: the title, the byline, the permalink marks,
-#: and "Cite this post" (it is about the page, not part of the text).
+#: "Cite this post" (it is about the page, not part of the text), the series box and related posts.
 FURNITURE = (
     ".//h1 | .//*[contains(concat(' ', normalize-space(@class), ' '), ' post-byline ')]"
     " | .//a[contains(concat(' ', normalize-space(@class), ' '), ' headerlink ')]"
     f" | .//*[@id='{CITE_SECTION}']"
+    # the series box and related posts are about the site, not the post (feeds name the series instead)
+    " | .//*[contains(concat(' ', normalize-space(@class), ' '), ' post-series ')]"
+    " | .//*[contains(concat(' ', normalize-space(@class), ' '), ' post-related ')]"
 )
 
 
@@ -250,6 +254,8 @@ def build_feed(app: Sphinx, feed: Feed, entries: list[Entry]) -> FeedGenerator:
         entry.updated(item.updated)
         for label in [*record.categories, *record.tags]:
             entry.category(term=label.name, label=label.name)
+        if record.series is not None:  # RSS: <category domain="series">
+            entry.category(term=record.series.name, scheme="series", label=record.series.name)
         entry.summary(item.summary)
         entry.content(item.content, type="html")
     if rights := feed_rights(app):
@@ -309,6 +315,9 @@ def json_feed(app: Sphinx, feed: Feed, entries: list[Entry]) -> dict[str, Any]:
         image = record.image
         if image:
             item["image"] = absolute_url(app, quote(image))  # a file name, made an address
+        if place := place_of(app.env, record.docname):
+            # JSON Feed has no field for a series: an extension object (a key starting with "_")
+            item.setdefault("_publication", {})["series"] = series_json(app, place)
         if record.doi:  # JSON Feed has no field for it: an extension object
             item.setdefault("_publication", {})["doi"] = doi_url(record.doi)
         items.append(item)
@@ -330,6 +339,13 @@ def feed_license_json(app: Sphinx) -> dict[str, Any]:
     if license_ is None:
         return {}
     return {"_publication": {"license": {"id": license_.id, "name": license_.name, "url": license_.url}}}
+
+
+def series_json(app: Sphinx, place: Place) -> dict[str, Any]:
+    """A post's series in JSON Feed: its name, its page's address, and the post's place in it."""
+    page = app.builder.get_target_uri(series_docname(app, place.series.slug))
+    url = absolute_url(app, page)
+    return {"name": place.series.name, "url": url, "part": place.number, "parts": place.total}
 
 
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:

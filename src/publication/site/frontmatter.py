@@ -30,9 +30,11 @@ logger = logging.getLogger(__name__)
 #: Keys whose value may be one string, a comma-separated string, or a YAML list of strings.
 LIST_KEYS = ("tags", "category", "author", "location", "language", "redirect")
 #: Keys that must hold text.
-TEXT_KEYS = ("title", "description", "image", "image_alt")
+TEXT_KEYS = ("title", "description", "image", "image_alt", "series")
 #: Keys that must be true or false.
 BOOL_KEYS = ("comments", "blogpost")
+#: Keys that must hold a whole number.
+INT_KEYS = ("series_order",)
 #: Keys this project reads that ablog would misread (its ``image`` is the number of an image to excerpt).
 ABLOG_CONFLICTS = ("image",)
 #: Keys that hold a date and time.
@@ -322,6 +324,16 @@ def check(front: FrontMatter, default_timezone: dt.tzinfo) -> dict[str, Any]:
                 normal[key] = normalise_doi(value)
             except ValueError as error:
                 front.problems.append(Problem(line, f"'doi': {error}"))
+        elif key in INT_KEYS:
+            if isinstance(value, bool) or not isinstance(value, int):
+                front.problems.append(Problem(line, f"'{key}' must be a whole number, not {value!r}"))
+            else:
+                normal[key] = value
+    if "series_order" in normal and "series" not in front.values:
+        front.problems.append(
+            Problem(front.lines["series_order"], "'series_order' needs a 'series' for the post to be part of")
+        )
+        del normal["series_order"]
     if "date" in normal and "updated" in normal and normal["updated"] < normal["date"]:
         front.problems.append(
             Problem(
@@ -411,6 +423,10 @@ class NormaliseFrontMatter(SphinxTransform):
                     )
                 )
                 del normal["image"]
+        if "series" in normal and (problem := label_problem(normal["series"], "series", {})):
+            front.problems.append(Problem(front.lines["series"], problem))
+            del normal["series"]
+            normal.pop("series_order", None)
         for key, noun in (("tags", "tag"), ("category", "category"), ("author", "author")):
             for name in list(normal.get(key, [])):
                 if problem := label_problem(name, noun, self.config.blog_authors if key == "author" else {}):
@@ -436,7 +452,9 @@ class NormaliseFrontMatter(SphinxTransform):
             )
         self.env.metadata[docname][RECORD_KEY] = self.record(docname, front, normal)
         # what was refused above must not reach ablog, which would read it its own way (or crash on it)
-        refused = {key for key in (*DATE_KEYS, *LIST_KEYS, *TEXT_KEYS, *BOOL_KEYS) if key in front.values}
+        refused = {
+            key for key in (*DATE_KEYS, *LIST_KEYS, *TEXT_KEYS, *BOOL_KEYS, *INT_KEYS) if key in front.values
+        }
         empty = {key for key in LIST_KEYS if key in normal and not normal[key]}  # ablog reads "" as [""]
         self.drop_docinfo_fields((refused - set(normal)) | empty | set(ABLOG_CONFLICTS))
         for element in self.docinfo_fields():
@@ -470,6 +488,8 @@ class NormaliseFrontMatter(SphinxTransform):
             image_alt=normal.get("image_alt", ""),
             comments=normal.get("comments", False),
             redirects=tuple(normal.get("redirect", [])),
+            series=Label.of(normal["series"]) if "series" in normal else None,
+            series_order=normal.get("series_order"),
             doi=normal.get("doi"),
         )
 

@@ -3,10 +3,10 @@
 :class:`PostRecord` holds what the site says about a post: its file and the line of each field, address,
 title, description, dates with their offsets (and the one rule for "last modified"), authors resolved to
 ``blog_authors``, category and tags with the slugs of their archive pages, image, comments, the addresses
-it redirects from, and whether it is published (and, if not, why). :mod:`publication.site.frontmatter`
-makes it while Sphinx reads the post; it lives in the build environment (``env.metadata``, which Sphinx
-merges after parallel reads), and cards, bylines, feeds, the sitemap, scholarly metadata, comments and
-redirects all read it through :func:`post_record` or :func:`published_post`.
+it redirects from, its series (and place in it), and whether it is published (and, if not, why).
+:mod:`publication.site.frontmatter` makes it while Sphinx reads the post; it lives in the build environment
+(``env.metadata``, which Sphinx merges after parallel reads), and cards, bylines, feeds, the sitemap,
+scholarly metadata, comments and redirects all read it through :func:`post_record` or :func:`published_post`.
 
 Checks that need every post at once run here after reading: two spellings of a tag or category that share
 one archive page, and redirects that would replace a page of the site or write outside it.
@@ -76,6 +76,8 @@ class PostRecord:
     image_alt: str = ""
     comments: bool = False
     redirects: tuple[str, ...] = ()  # old addresses (document names) that lead to this post
+    series: Label | None = None  # the multi-part essay the post is a part of (publication.site.series)
+    series_order: int | None = None  # its place there; parts without one follow by date
     doi: str | None = None  # checked, without https://doi.org/ (publication.site.identifiers)
 
     @property
