@@ -15,9 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOTS, copy_site, sphinx_build
+from conftest import DOCS, ROOTS, copy_site, sphinx_build
 from helpers import broken_links, soup
 from publication.site import paging
+from test_browser import browser, chrome, serve  # noqa: F401 (fixtures)
+from test_browser_layout import CONTRAST, box, viewport
 from test_rebuilds import assert_same_as_clean_build, times, written_since
 
 BASE = "https://paging.example.org/"
@@ -53,10 +55,12 @@ def paging_site(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The test root with 25 generated posts (26 in all), built strictly; returns the HTML folder."""
+    """The test root with 25 generated posts (26 in all) and the site's stylesheet, built strictly; returns
+    the HTML folder."""
     tmp = tmp_path_factory.mktemp("paging")
     out = tmp / "out"
-    result = sphinx_build(paging_site(tmp), out)
+    styles = ["-D", f"html_static_path={DOCS / '_static'}", "-D", "html_css_files=publication.css"]
+    result = sphinx_build(paging_site(tmp), out, *styles)
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr, result.stderr
     return out / "html"
@@ -328,3 +332,48 @@ def test_the_pager_shows_first_last_and_neighbours(data: st.DataObject, count: i
 def test_page_bounds_refuses_fewer_than_one_post_a_page() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         paging.page_bounds(5, 0)
+
+
+# -- in a browser: a phone, light and dark, print ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def paging_url(serve: Callable[[Path], str], built: Path) -> str:  # noqa: F811
+    return serve(built)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_on_a_phone_the_pager_fits_and_its_links_are_big_enough_to_tap(
+    chrome: Any,  # noqa: F811
+    paging_url: str,
+    scheme: str,
+) -> None:
+    viewport(chrome, 390, scheme)
+    chrome.get(paging_url + "blog/page/2.html")
+    assert chrome.execute_script("return document.documentElement.scrollWidth") <= 390
+    links = chrome.find_elements("css selector", "nav.pager a")
+    assert len(links) == 5 and all(link.is_displayed() for link in links)  # newer, 1, 2, 3, older
+    for link in links:
+        rectangle = box(chrome, link)
+        assert rectangle["left"] >= 0 and rectangle["right"] <= 390
+        assert rectangle["height"] >= 44 and rectangle["width"] >= 44
+        assert chrome.execute_script(CONTRAST, link) >= 4.5
+    current = chrome.find_element("css selector", 'nav.pager a[aria-current="page"]')
+    assert chrome.execute_script(CONTRAST, current) >= 4.5
+    background = chrome.execute_script("return getComputedStyle(arguments[0]).backgroundColor", current)
+    assert background != chrome.execute_script(
+        "return getComputedStyle(arguments[0]).backgroundColor", links[1]
+    )  # the current page stands out from the others
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_printed_a_listing_page_keeps_its_posts_and_drops_the_pager(
+    chrome: Any,  # noqa: F811
+    paging_url: str,
+    scheme: str,
+) -> None:
+    viewport(chrome, 1280, scheme, media="print")
+    chrome.get(paging_url + "blog/page/2.html")
+    assert not chrome.find_element("css selector", "nav.pager").is_displayed()
+    titles = chrome.find_elements("css selector", "ol.post-list .post-list-title a")
+    assert len(titles) == PER_PAGE and all(title.is_displayed() for title in titles)
