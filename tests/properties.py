@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 
 from helpers import FURO_STUB, broken_links, pages, soup
 from publication.site.frontmatter import parse_datetime, read_front_matter, timezone_from_config
+from publication.site.identifiers import license_from_setting
 from publication.tools.sitecheck.site import base_url_of
 
 
@@ -169,6 +170,28 @@ def every_internal_link_resolves(site: Site) -> list[str]:
     return broken_links(site.html, site.base)
 
 
+def the_licence_is_named_on_every_page_and_in_every_feed(site: Site) -> list[str]:
+    """With ``publication_license`` set, every page's footer links it (rel="license"); the feeds name it."""
+    license_ = license_from_setting(site.conf.get("publication_license"))[0]
+    if license_ is None:
+        return []
+    problems = []
+    for page in pages(site.html):
+        links = [a["href"] for a in soup(page).select('footer a[rel~="license"]')]
+        if links != [license_.url]:
+            problems.append(
+                f"{page.relative_to(site.html)}: footer licence links {links}, not {license_.url}"
+            )
+    for name in ("blog/atom.xml", "blog/rss.xml"):
+        rights = feedparser.parse((site.html / name).read_bytes()).feed.get("rights", "")
+        if license_.url not in rights:
+            problems.append(f"{name}: rights {rights!r} do not name {license_.url}")
+    document = json.loads((site.html / "blog/feed.json").read_text(encoding="utf-8"))
+    if document.get("_publication", {}).get("license", {}).get("url") != license_.url:
+        problems.append(f"blog/feed.json: no _publication.license for {license_.url}")
+    return problems
+
+
 PROPERTIES: list[Callable[[Site], list[str]]] = [
     every_published_post_has_a_page_with_json_ld,
     the_home_page_has_a_card_for_each_of_the_newest_posts,
@@ -177,4 +200,5 @@ PROPERTIES: list[Callable[[Site], list[str]]] = [
     drafts_appear_nowhere,
     no_page_shows_furos_error_stub,
     every_internal_link_resolves,
+    the_licence_is_named_on_every_page_and_in_every_feed,
 ]
