@@ -20,7 +20,7 @@ from helpers import broken_links, soup
 from publication.site import paging
 from test_browser import browser, chrome, serve  # noqa: F401 (fixtures)
 from test_browser_layout import CONTRAST, box, viewport
-from test_rebuilds import assert_same_as_clean_build, times, written_since
+from test_rebuilds import assert_same_as_clean_build, outputs, times, written_since
 
 BASE = "https://paging.example.org/"
 PER_PAGE = 10
@@ -283,6 +283,24 @@ def test_deleting_posts_removes_a_listings_now_empty_last_page(tmp_path: Path) -
     folders = {str(p.relative_to(html)) for p in html.rglob("*") if p.is_dir()}
     clean = tmp_path / "clean/html"
     assert folders == {str(p.relative_to(clean)) for p in clean.rglob("*") if p.is_dir()}
+
+
+def test_more_posts_a_page_on_a_rebuild_removes_the_pages_no_longer_needed(tmp_path: Path) -> None:
+    site = paging_site(tmp_path)
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    assert sphinx_build(site, out).returncode == 0
+    assert (out / "html/blog/page/3.html").is_file()
+    larger = ["-D", "publication_posts_per_page=20"]
+    assert sphinx_build(site, out, *larger).returncode == 0
+    assert sphinx_build(site, clean, *larger).returncode == 0
+    built, expected = outputs(out / "html"), outputs(clean / "html")
+    built.pop(".buildinfo.bak", None)  # Sphinx keeps the previous configuration's record when it changes
+    assert sorted(built) == sorted(expected)
+    assert [name for name in expected if built[name] != expected[name]] == []
+    assert (
+        not (out / "html/blog/page/3.html").exists()
+        and not (out / "html/blog/author/alan-turing/page").exists()
+    )
 
 
 # -- the paging itself, over any number of posts and posts a page ---------------------------------------
