@@ -6,6 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
 from publication.tools.jekyll.cli import Outcome, run
 
@@ -286,3 +289,44 @@ def test_unknown_languages_are_plain_text_and_reported(tmp_path: Path) -> None:
     assert unconverted(outcome) == [
         "5: code in 'mermaid', a language Pygments does not know, is shown as plain text"
     ]
+
+
+# -- blocks no other step may split ---------------------------------------------------------------------
+
+#: Prose an author types around a block: Markdown's and kramdown's punctuation, HTML, braces, backslashes.
+PROSE = st.lists(
+    st.sampled_from([*"abcXYZ019 .,;:!?*_-+=#>|[](){}<>/\\'\"&@^", "\\\\(", "\\\\[", "$", "\n"]), max_size=60
+).map("".join)
+CODE_LINE = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="{\u2028\u2029\x85"),
+    max_size=30,
+)
+LATEX_LINE = st.lists(st.sampled_from([*"abxyz0129+-=^_{}() ", "\\frac{a}{b}", "\\\\"]), max_size=20).map(
+    "".join
+)
+
+
+def fenced(markdown: str) -> list[tuple[str, str]]:
+    """(info, content) of every fenced block, as the Markdown parser under MyST reads the converted post."""
+    return [(t.info, t.content) for t in MarkdownIt("commonmark").parse(markdown) if t.type == "fence"]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    before=PROSE,
+    between=PROSE,
+    after=PROSE,
+    code=st.lists(CODE_LINE, min_size=1, max_size=5),
+    latex=st.lists(LATEX_LINE.filter(str.strip), min_size=1, max_size=4),
+)
+def test_code_and_math_blocks_survive_any_surrounding_text(
+    tmp_path: Path, before: str, between: str, after: str, code: list[str], latex: list[str]
+) -> None:
+    source = "\n".join(code)
+    post = f"---\ntitle: T\n---\n\n{before}\n\n```text\n{source}\n```\n\n{between}\n\n$$\n" + "\n".join(latex)
+    post += f"\n$$\n\n{after}\n"
+    text, _ = import_post(tmp_path, post)
+    blocks = fenced(body(text))
+    assert ("text", source.rstrip("\n") + "\n") in blocks  # trailing blank lines of code show nothing
+    math = [content for info, content in blocks if info == "{math}"]
+    assert "\n".join(line.strip() for line in latex) + "\n" in math

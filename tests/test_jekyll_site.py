@@ -16,6 +16,7 @@ from publication.tools.jekyll.cli import Outcome, run
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "jekyll" / "posts"
 SEED = ROOT.parent / "shared" / "seed" / "2020-01-27-capabilities-of-deep-learning-models-to-generalize.md"
+THEMES = ROOTS / "jekyll-themes"  # posts written after the academic themes' documentation
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the Jekyll corpus is not at {CORPUS}")
 
 
@@ -24,7 +25,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Outc
     """tests/roots/jekyll-site and the corpus (when present) imported into an empty site, built once."""
     work = tmp_path_factory.mktemp("imported")
     site = copy_site(ROOTS / "test-import", work / "site")
-    sources = [ROOTS / "jekyll-site"] + ([CORPUS] if CORPUS.is_dir() else [])
+    sources = [ROOTS / "jekyll-site", THEMES] + ([CORPUS] if CORPUS.is_dir() else [])
     outcome = run(sources, site / "posts")
     result = sphinx_build(site, work / "out")
     assert result.returncode == 0, result.stderr
@@ -109,7 +110,8 @@ def test_the_old_feed_address_serves_the_feed(imported) -> None:
 def test_every_corpus_post_is_imported(imported) -> None:
     _, _, outcome = imported
     assert outcome.skipped == []
-    assert len(outcome.reports) == len(list(CORPUS.glob("*.md"))) + 3
+    fixtures = len(list((ROOTS / "jekyll-site/_posts").glob("*.md"))) + len(list(THEMES.glob("_posts/*.md")))
+    assert len(outcome.reports) == len(list(CORPUS.glob("*.md"))) + fixtures
 
 
 @needs_corpus
@@ -205,3 +207,71 @@ def test_the_seed_imports_and_differs_from_the_hand_edited_post_only_in_editing(
     assert {h.lower() for h in re.findall(r"^#+ (.*)$", port, re.M) if h != "References"} <= headings
     # the prose the author corrected is still there to correct: the opening and the Flat minima claim
     assert "active research field" in imported and "converging to a flat minima" in imported
+
+
+def post_body(page: Path):
+    """The post as its author wrote it: the article without the 'Cite this post' section the site adds."""
+    article = soup(page).select_one("article")
+    for added in article.select(".post-cite"):
+        added.decompose()
+    return article
+
+
+def findings(outcome: Outcome, name: str) -> list[str]:
+    """The report's lines about one source post: 'line: message'."""
+    return [f"{f.line}: {f.message}" for r in outcome.reports for f in r.unconverted if r.path.name == name]
+
+
+def test_each_formula_is_one_block_of_mathml_and_the_prose_after_it_stays_prose(imported) -> None:
+    _, html, _ = imported
+    article = post_body(html / "posts/2021/math-and-liquid.html")
+    assert article.find("pre") is None  # nothing turned into code: no fence paired with the wrong one
+    assert "{math}" not in article.get_text() and "$$" not in article.get_text()
+    formulas = article.select(".math")
+    # three inline ($$, \\( \\) twice), three display ($$ around an equation, aligned, \\[ \\])
+    assert [f.name for f in formulas] == ["span"] * 3 + ["div"] * 3
+    assert all(f.find("math") is not None for f in formulas)
+    assert not article.select(".math-error")
+    # \\(w\\_t\\): kramdown drops Markdown's escape, so the reader sees w with subscript t, no underscore
+    assert formulas[1].find("msub") is not None and "_" not in formulas[1].get_text()
+    equation = formulas[3]
+    assert equation.select_one(".eqno") is not None  # \\label became the block's label, numbered
+    assert equation.find("math").get("display") == "block"
+    link = article.find("a", string=re.compile(r"\(1\)")) or article.select_one("a[href^='#equation']")
+    assert link is not None and link["href"].lstrip("#") == equation["id"]
+    paragraph = article.find(string=re.compile("Words after the math")).find_parent("p")
+    assert paragraph is not None and paragraph.find_parent("pre") is None
+
+
+def test_liquid_kept_as_text_stays_visible_with_straight_quotes_and_comments_are_dropped(imported) -> None:
+    _, html, outcome = imported
+    shown = post_body(html / "posts/2021/math-and-liquid.html").get_text()
+    # a line that is only a tag is not read as a block attribute: the reader sees it, as Jekyll showed it
+    assert "{% details Why it works %}" in shown and "{% enddetails %}" in shown
+    assert "Because the loss is convex near the minimum." in " ".join(shown.split())
+    assert "{% pullquote \"It's the 'step size' that matters\" %}" in shown  # no curly quotes inside
+    assert "Remember to add the proof" not in html.joinpath("posts/2021/math-and-liquid.html").read_text()
+    reported = findings(outcome, "2021-03-04-math-and-liquid.md")
+    assert "26: Liquid tag '{% details Why it works %}' kept as text" in reported
+    assert any(line.startswith("30: Liquid comment dropped") for line in reported)
+
+
+def test_links_to_pages_not_imported_lead_to_the_old_site_and_files_with_spaces_are_found(imported) -> None:
+    _, html, _ = imported
+    article = post_body(html / "posts/2021/links-and-files.html")
+    links = {" ".join(a.get_text().split()): a["href"] for a in article.find_all("a", href=True)}
+    assert links["link whose text spans two lines"] == "https://old.example.net/about/"
+    assert links["the projects page"] == "https://old.example.net/projects/"
+    # relative to the post's old address, /blog/2021/links-and-files/
+    assert links["a relative page"] == "https://old.example.net/blog/2021/notes.html"
+    assert links["the math post"] == "math-and-liquid.html"  # {% link %} written over two lines
+    images = [article.find("img", alt=alt) for alt in ("A figure with a space", "The same figure, escaped")]
+    for image in images:
+        assert (html / "posts/2021" / image["src"]).resolve().is_file(), image["src"]
+    # the body's '# Links and files' repeats the title: sections sit right under it, not one level deeper
+    assert [h.get_text(strip=True).rstrip("#¶") for h in article.find_all(["h1", "h2", "h3"])] == [
+        "Links and files",
+        "First section",
+        "A subsection",
+    ]
+    assert [h.name for h in article.find_all(["h1", "h2", "h3"])] == ["h1", "h2", "h3"]

@@ -9,10 +9,17 @@ share one copy and a second import copies nothing.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlparse
+
+
+def safe_name(name: str) -> str:
+    """A file name a link or a directive can carry as it is: MyST percent-encodes a space, docutils drops
+    it from a directive's argument, so 'my figure.png' is copied as 'my-figure.png'."""
+    return re.sub(r"[^\w.+-]+", "-", name)
 
 
 def is_external(url: str) -> bool:
@@ -49,7 +56,7 @@ class Assets:
         source = self.source_of(url)
         if source is None:
             return None
-        target = self.folder / source.relative_to(self.site_root)
+        target = self.folder.joinpath(*(safe_name(part) for part in source.relative_to(self.site_root).parts))
         if not self.dry_run and not (target.is_file() and target.read_bytes() == source.read_bytes()):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)

@@ -13,7 +13,7 @@ import yaml
 
 from . import frontmatter as fm
 from .assets import Assets
-from .code import code_block
+from .blocks import Math, hold_blocks
 from .html import Html
 from .kramdown import Kramdown, convert_math
 from .links import Links
@@ -25,7 +25,6 @@ from .urls import old_url, redirect_page, slugify, url_list
 #: The line of the imported file that records a digest of what the importer wrote.
 DIGEST = re.compile(r"^  sha256: (?P<digest>[0-9a-f]{64})$", re.M)
 _DIGEST_LINE = re.compile(r"^  sha256: ?[0-9a-f]*$", re.M)
-_FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$")
 _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
@@ -89,36 +88,6 @@ class Protected:
         return text
 
 
-def protect_code(text: str, page: Page, held: Protected) -> str:
-    """Hold fenced code blocks (checking their language) and inline code behind placeholders."""
-    lines = text.split("\n")
-    out: list[str] = []
-    index = 0
-    while index < len(lines):
-        match = _FENCE_OPEN.match(lines[index])
-        if not match or (match.group("fence")[0] == "`" and "`" in match.group("info")):
-            out.append(_hold_inline(lines[index], held))
-            index += 1
-            continue
-        fence, indent, info = match.group("fence"), match.group("indent"), match.group("info").strip()
-        closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-        end = index + 1
-        while end < len(lines) and not closing.match(lines[end]):
-            end += 1
-        body = [line.removeprefix(indent) for line in lines[index + 1 : end]]
-        if info.startswith("{"):
-            block = "\n".join([lines[index], *lines[index + 1 : end + 1]])
-        else:
-            language = info.split()[0] if info else ""
-            block, note = code_block(language, "\n".join(body), indent=indent)
-            if note:
-                page.keep(lines[index], note)
-            page.report.count("code blocks")
-        out.append(indent + held.hold(block.removeprefix(indent)))
-        index = end + 1
-    return "\n".join(out)
-
-
 def _hold_inline(line: str, held: Protected) -> str:
     return _INLINE_CODE.sub(lambda m: held.hold(m.group(0)), line)
 
@@ -139,6 +108,13 @@ def first_heading(body: str) -> tuple[str | None, str]:
     return match.group("title"), body[match.end() :]
 
 
+def _same_words(heading: str | None, title: str) -> bool:
+    return (
+        heading is not None
+        and re.sub(r"\W+", " ", heading).strip().lower() == re.sub(r"\W+", " ", title).strip().lower()
+    )
+
+
 def convert(
     entry: Entry, assets: Assets, config: dict[str, Any], index: dict[str, dict[str, Path]]
 ) -> tuple[str, PostReport]:
@@ -156,6 +132,7 @@ def convert(
         posts_by_name=index["names"],
         posts_by_url=index["urls"],
         first_line=post.body_line,
+        old_url=entry.urls[0] if entry.urls else "",
     )
     body = post.body
     title = post.title
@@ -163,26 +140,33 @@ def convert(
         title, body = first_heading(body)
         if title is not None:
             report.count("titles from the first heading")
+    elif _same_words(first_heading(body)[0], title):
+        # the theme showed the title; a body that repeats it as '# Title' would nest every section one deeper
+        body = first_heading(body)[1]
+        report.count("headings repeating the title dropped")
     if title is None:
         title = fm.titleize(post.slug)
         report.count("titles from the file name")
-    if data.get("render_with_liquid") is not False:
-        body = Liquid(page).render(body, post.body_line)
     held = Protected()
-    body = protect_code(body, page, held)
+    math = Math(page)
+    if data.get("render_with_liquid") is not False:
+        body = Liquid(page, held.hold).render(body, post.body_line)
+    # code and math blocks are found by the Markdown parser and held whole: nothing below can split them
+    body = hold_blocks(body, page, math, held.hold, post.body_line)
+    body = "\n".join(_hold_inline(line, held) for line in body.split("\n"))
     body = Html(page).convert(body)
     markdown = Kramdown(page)
     body = markdown.toc(body)
     body = markdown.block_ials(body)
     body = markdown.span_ials(body)
-    body = convert_math(body, page)
+    body = convert_math(body, page, math, held.hold)
     body = Links(page).convert(body)
     body = markdown.headings(body, has_title=True)
     body, excerpt = markdown.more(body)
     for leftover in re.finditer(r"\{:[^}\n]*\}", body):
         page.keep(leftover.group(0), f"attribute list {leftover.group(0)!r} kept as text")
+    body = re.sub(r"\n{3,}", "\n\n", body).strip("\n")  # blank lines of prose; code keeps its own
     body = held.restore(body)
-    body = re.sub(r"\n{3,}", "\n\n", body).strip("\n")
     front = front_matter(entry, page, title, excerpt, index)
     text = f"---\n{front}---\n\n{body}\n"
     digest = digest_of(text)

@@ -7,7 +7,9 @@ https://kramdown.gettalong.org/syntax.html
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+from .blocks import Math, label_name, unescape_markdown
 from .myst import Page, admonition, admonition_kind
 
 _BLOCK_IAL = re.compile(r"^ {0,3}\{:\s*(?P<body>[^}]*?)\s*:?\}\s*$")
@@ -154,69 +156,31 @@ class Kramdown:
         return text[: match.start()] + text[match.end() :], max(1, len(paragraphs))
 
 
-_DISPLAY_DOLLARS = re.compile(r"^(?P<indent>[ \t]*)\$\$[ \t]*\n(?P<math>.*?)\n[ \t]*\$\$[ \t]*$", re.S | re.M)
-_LONE_DOLLARS = re.compile(r"^(?P<indent>[ \t]*)\$\$(?P<math>[^\n$]+?)\$\$[ \t]*$", re.M)
-_INLINE_DOLLARS = re.compile(r"\$\$(?P<math>[^\n$]+?)\$\$")
-_INLINE_PARENS = re.compile(r"\\\\\((?P<math>.+?)\\\\\)")
-_DISPLAY_BRACKETS = re.compile(r"^[ \t]*\\\\\[(?P<math>.*?)\\\\\][ \t]*$", re.S | re.M)
-_ENVIRONMENT = re.compile(
-    r"^[ \t]*\\begin\{(?P<env>equation\*?|align\*?|gather\*?|multline\*?)\}"
-    r"(?P<math>.*?)\\end\{(?P=env)\}[ \t]*$",
-    re.S | re.M,
-)
-_LABEL = re.compile(r"\\label\{(?P<label>[^}]+)\}")
+_INLINE_DOLLARS = re.compile(r"(?<![\\$])\$\$(?P<math>(?:[^$\n]|\n(?![ \t]*\n))+?)\$\$")
+_INLINE_PARENS = re.compile(r"\\\\\((?P<math>(?:[^\n]|\n(?![ \t]*\n))+?)\\\\\)")
+_DISPLAY_BRACKETS = re.compile(r"^(?P<indent>[ \t>]*)\\\\\[(?P<math>.*?)\\\\\][ \t]*$", re.S | re.M)
 _EQREF = re.compile(r"\\(?:eq)?ref\{(?P<label>[^}]+)\}")
 
 
-def label_name(label: str) -> str:
-    return re.sub(r"[^\w-]+", "-", label).strip("-")
+def convert_math(text: str, page: Page, math: Math, hold: Callable[[str], str]) -> str:
+    """kramdown's math left in the prose once display blocks are held: ``$$`` inline, ``\\( \\)``, ``\\[ \\]``
+    (whose Markdown escapes kramdown removes before MathJax reads them), and equation references."""
 
+    def line_of(match: re.Match[str]) -> int | None:
+        return page.line(match.group(0)) if page.source else None
 
-def convert_math(text: str, page: Page) -> str:
-    """kramdown math (``$$`` inline and display, ``\\\\( \\\\)``, equation environments) to MyST."""
-    labels: set[str] = set()
+    def brackets(match: re.Match[str]) -> str:
+        latex = unescape_markdown(match.group("math"))
+        return match.group("indent") + hold(math.block(latex, line_of(match)))
 
-    def block(math: str, indent: str = "") -> str:
-        page.report.count("display math")
-        found = _LABEL.search(math)
-        options = ""
-        if found:
-            name = label_name(found.group("label"))
-            labels.add(found.group("label"))
-            options = f":label: {name}\n"
-            math = _LABEL.sub("", math)
-        body = "\n".join(line.strip() for line in math.strip().split("\n") if line.strip())
-        return "\n".join(indent + line for line in f"```{{math}}\n{options}{body}\n```".split("\n"))
-
-    def environment(match: re.Match[str]) -> str:
-        env = match.group("env")
-        inner = match.group("math")
-        if env.startswith("equation"):
-            return block(inner)
-        # keep multi-line environments whole; Sphinx's math directive wraps them in their own
-        page.report.count("display math")
-        found = _LABEL.search(inner)
-        options = ""
-        if found:
-            labels.add(found.group("label"))
-            options = f":label: {label_name(found.group('label'))}\n"
-            inner = _LABEL.sub("", inner)
-        return f"```{{math}}\n{options}\\begin{{{env}}}{inner}\\end{{{env}}}\n```"
-
-    def inline(match: re.Match[str]) -> str:
-        page.report.count("inline math")
-        math = match.group("math").strip()
-        return f"{{math}}`{math}`" if "`" not in math else f"{{math}}``{math}``"
-
-    text = _ENVIRONMENT.sub(environment, text)
-    text = _DISPLAY_DOLLARS.sub(lambda m: block(m.group("math"), m.group("indent")), text)
-    text = _LONE_DOLLARS.sub(lambda m: block(m.group("math"), m.group("indent")), text)
-    text = _DISPLAY_BRACKETS.sub(lambda m: block(m.group("math")), text)
-    text = _INLINE_DOLLARS.sub(inline, text)
-    text = _INLINE_PARENS.sub(inline, text)
+    text = _DISPLAY_BRACKETS.sub(brackets, text)
+    text = _INLINE_DOLLARS.sub(lambda m: hold(math.inline(m.group("math"), line_of(m))), text)
+    text = _INLINE_PARENS.sub(
+        lambda m: hold(math.inline(unescape_markdown(m.group("math")), line_of(m))), text
+    )
 
     def reference(match: re.Match[str]) -> str:
-        if match.group("label") not in labels:
+        if match.group("label") not in math.labels:
             return match.group(0)
         page.report.count("equation references")
         return f"{{eq}}`{label_name(match.group('label'))}`"

@@ -3,14 +3,20 @@ files, or (for pages that were not imported) links to the old site."""
 
 from __future__ import annotations
 
-import html
 import re
+from urllib.parse import urljoin
 
 from .assets import is_external
 from .myst import Page
 
-_IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\((?P<url><[^>\n]*>|[^\s)]+)(?:\s+\"(?P<title>[^\"\n]*)\")?\)")
-_LINK = re.compile(r"(?<![!\]])\[(?P<text>[^\]\n]*)\]\((?P<url><[^>\n]*>|[^\s)]+)(?:\s+\"[^\"\n]*\")?\)")
+#: kramdown takes a destination with spaces ('/img/my figure.png'), and link text over several lines.
+_IMAGE = re.compile(
+    r"!\[(?P<alt>[^\]\n]*)\]\((?P<url><[^>\n]*>|[^\s)]+(?: [^\s)\"]+)*)(?:\s+\"(?P<title>[^\"\n]*)\")?\)"
+)
+_LINK = re.compile(
+    r"(?<![!\]])\[(?P<text>(?:[^\]\n]|\n(?![ \t]*\n))*)\]"
+    r"\((?P<url><[^>\n]*>|[^\s)]+)(?:\s+\"[^\"\n]*\")?\)"
+)
 _DEFINITION = re.compile(
     r"^(?P<lead> {0,3}\[(?P<id>[^\]\n^][^\]\n]*)\]:[ \t]*)(?P<url><[^>\n]*>|\S+)(?P<rest>.*)$", re.M
 )
@@ -18,10 +24,14 @@ _DEFINITION = re.compile(
 
 def _is_site_path(url: str) -> bool:
     return bool(url) and not (
-        is_external(url)
-        or url.startswith(("#", "mailto:", "data:", "../", "{%", "{{"))
-        or url.endswith(".md")
+        is_external(url) or url.startswith(("#", "mailto:", "data:", "{%", "{{", "`")) or _is_ours(url)
     )
+
+
+def _is_ours(url: str) -> bool:
+    """A link the importer already wrote: to an imported post or to a copied file."""
+    path = url.split("#", 1)[0]
+    return path.endswith(".md") or "_static/imported/" in path
 
 
 class Links:
@@ -30,6 +40,8 @@ class Links:
 
     def target(self, url: str, snippet: str) -> str | None:
         """Where a site path leads in the new site, or None if nowhere (reported)."""
+        if not url.startswith("/"):  # relative to the post's old address, as the browser read it
+            url = urljoin(self.page.old_url or "/", url)
         post = self.page.post_link(url)
         if post:
             self.page.report.count("links to imported posts")
@@ -42,7 +54,11 @@ class Links:
         if old != url:
             self.page.report.count("links to the old site")
             return old
-        self.page.keep(snippet, f"link to {url!r}: not an imported post or a file of the site; kept as HTML")
+        self.page.keep(
+            snippet,
+            f"link to {url!r}: not an imported post or a file of the site, and the old site's address is "
+            "unknown (--site-url): kept as plain text",
+        )
         return None
 
     def convert(self, text: str) -> str:
@@ -63,8 +79,8 @@ class Links:
                 return match.group(0)
             target = self.target(url, f"({url})")
             if target is None:
-                return f'<a href="{html.escape(url)}">{match.group("text")}</a>'
-            return f"[{match.group('text')}]({target})"
+                return match.group("text")
+            return f"[{match.group('text')}]({_angle(target)})"
 
         unresolved: dict[str, str] = {}
 
@@ -81,19 +97,12 @@ class Links:
         text = _IMAGE.sub(image, text)
         text = _LINK.sub(link, text)
         text = _DEFINITION.sub(definition, text)
-        for key, url in unresolved.items():
-            # uses of a definition whose target is nowhere: '[text][key]', '[key][]', '[key]'
-            anchor = f'<a href="{html.escape(url)}">'
-            text = re.sub(
-                r"\[([^\]\n]+)\]\[" + re.escape(key) + r"\]",
-                lambda m, a=anchor: a + m.group(1) + "</a>",
-                text,
-                flags=re.I,
-            )
-            text = re.sub(
-                r"\[(" + re.escape(key) + r")\](?:\[\])?(?![(:])",
-                lambda m, a=anchor: a + m.group(1) + "</a>",
-                text,
-                flags=re.I,
-            )
+        for key in unresolved:
+            # uses ('[text][key]', '[key][]', '[key]') of a definition leading nowhere (reported): their text
+            text = re.sub(r"\[([^\]\n]+)\]\[" + re.escape(key) + r"\]", r"\1", text, flags=re.I)
+            text = re.sub(r"\[(" + re.escape(key) + r")\](?:\[\])?(?![(:])", r"\1", text, flags=re.I)
         return text
+
+
+def _angle(url: str) -> str:
+    return f"<{url}>" if re.search(r"[\s()<>]", url) else url

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
+
+from markdown_it import MarkdownIt
 
 from .code import code_block
 from .myst import Page, admonition
 
-_TOKEN = re.compile(r"\{%-?\s*(?P<tag>.*?)\s*-?%\}|\{\{-?\s*(?P<out>.*?)\s*-?\}\}", re.S)
+_TOKEN = re.compile(
+    r"\{%-?\s*(?P<tag>(?:\"[^\"\n]*\"|'[^'\n]*'|[^%]|%(?!\}))*?)\s*-?%\}"
+    r"|\{\{-?\s*(?P<out>(?:\"[^\"\n]*\"|'[^'\n]*'|[^}]|\}(?!\}))*?)\s*-?\}\}",
+    re.S,
+)
 _PARAM = re.compile(r"""([\w-]+)\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^\s]+)""")
 #: Includes that themes use for callouts, and the admonition each becomes.
 ALERT_INCLUDES = {
@@ -58,62 +66,90 @@ def unquote(text: str) -> str | None:
 class Liquid:
     """Render one post's Liquid; ``page`` collects what was converted and what was kept."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, hold: Callable[[str], str] | None = None) -> None:
         self.page = page
         self.variables: dict[str, str] = {}
+        self.hold = hold  # how to keep rendered code out of reach of the Markdown converters
 
     @property
     def report(self):
         return self.page.report
 
-    def render(self, text: str, first_line: int | None = None) -> str:
-        """Render ``text``; with ``first_line`` (the body's line in the file), findings get exact lines."""
+    def render(self, text: str, first_line: int | None = None, *, in_code: bool = False) -> str:
+        """Render ``text``; with ``first_line`` (the body's line in the file), findings get exact lines.
+
+        ``in_code``: the whole text is code (a ``{% highlight %}`` body), where kept tags stay verbatim.
+        """
+        tokens = tokenize(text)
+        code = [(0, len(text))] if in_code else code_spans(text)
         out: list[str] = []
         position = 0
-        while True:
-            match = _TOKEN.search(text, position)
-            if match is None:
-                out.append(text[position:])
-                if first_line is not None:
-                    self.page.at = None
-                return "".join(out)
-            out.append(text[position : match.start()])
-            position = match.end()
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            index += 1
+            out.append(text[position : token.start])
+            position = token.end
             if first_line is not None:
-                self.page.at = first_line + text.count("\n", 0, match.start())
-            if match.group("out") is not None:
-                out.append(self.output(match, text))
+                self.page.at = first_line + text.count("\n", 0, token.start)
+            literal = any(start <= token.start < end for start, end in code)
+            if token.output is not None:
+                out.append(self.output(token, text, literal))
                 continue
-            name, _, rest = match.group("tag").partition(" ")
-            name, rest = name.strip(), rest.strip()
+            name, rest = token.name, token.markup
             block = getattr(self, f"block_{name}", None)
             if block is not None:
-                closing = re.compile(r"\{%-?\s*end" + name + r"\s*-?%\}")
-                end = closing.search(text, position)
-                if end is None:
-                    self.page.keep(match.group(0), f"'{{% {name} %}}' is never closed: kept as text")
-                    out.append(match.group(0))
+                closing = closing_index(tokens, index - 1)
+                if closing is None:
+                    self.page.keep(token.source, f"'{{% {name} %}}' is never closed: kept as text")
+                    out.append(self.kept(token.source, literal))
                     continue
-                inner = text[position : end.start()]
-                position = end.end()
-                indent = _indent_before(text, match.start())
-                out.append(block(rest, inner, match.group(0), indent))
+                inner = text[position : tokens[closing].start]
+                position = tokens[closing].end
+                index = closing + 1
+                indent = _indent_before(text, token.start)
+                result = block(rest, inner, token.source, indent)
+                if name == "highlight":
+                    result = self.held(result)
+                out.append(result)
                 continue
             tag = getattr(self, f"tag_{name}", None)
-            result = tag(rest, match.group(0)) if tag else None
+            result = tag(rest, token.source) if tag else None
             if result is None:
-                self.page.keep(match.group(0), f"Liquid tag {match.group(0)!r} kept as text")
-                result = match.group(0)
+                self.page.keep(token.source, f"Liquid tag {token.source!r} kept as text")
+                result = self.kept(token.source, literal)
             out.append(result)
+        out.append(text[position:])
+        if first_line is not None:
+            self.page.at = None
+        return "".join(out)
+
+    def held(self, text: str) -> str:
+        """Text no later step may read as Markdown (code, raw Liquid), behind a placeholder if one is set."""
+        return self.hold(text) if self.hold else text
+
+    def kept(self, source: str, literal: bool) -> str:
+        """A tag kept as text: verbatim in code; elsewhere as inline code, which no MyST syntax reads (a
+        line that is only '{% ... %}' is a block attribute to MyST and would vanish) and Sphinx's smart
+        quotes leave alone."""
+        if literal:
+            return source
+        flat = " ".join(source.split())
+        fence = "`" * (max((len(run) for run in re.findall("`+", flat)), default=0) + 1)
+        pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+        return f"{fence}{pad}{flat}{pad}{fence}"
 
     # -- block tags -------------------------------------------------------------------------------------
     def block_raw(self, _rest: str, inner: str, _tag: str, _indent: str) -> str:
         self.report.count("raw blocks kept literal")
         return inner
 
-    def block_comment(self, _rest: str, inner: str, _tag: str, _indent: str) -> str:
-        self.report.count("Liquid comments")
-        return "<!--" + inner.replace("--", "- -") + "-->"
+    def block_comment(self, _rest: str, inner: str, tag: str, _indent: str) -> str:
+        # Jekyll never publishes a comment: it is dropped, and named in the report so nothing goes unseen
+        self.report.count("Liquid comments dropped")
+        words = " ".join(inner.split())
+        self.page.keep(tag, f"Liquid comment dropped ({len(words.split())} words: {words[:60]!r})")
+        return ""
 
     def block_capture(self, rest: str, inner: str, _tag: str, _indent: str) -> str:
         self.variables[rest.split()[0] if rest else ""] = self.render(inner)
@@ -126,7 +162,7 @@ class Liquid:
         linenos = "linenos" in words
         marked = re.search(r"""(?:mark_lines|hl_lines)=["']([\d\s,-]+)["']""", rest)
         emphasize = ",".join(marked.group(1).split()) if marked else ""
-        code = self.render(inner).strip("\n")
+        code = self.render(inner, in_code=True).strip("\n")
         code = "\n".join(line.removeprefix(indent) for line in code.split("\n"))
         block, note = code_block(language, code, linenos=linenos, emphasize=emphasize, indent=indent)
         if note:
@@ -245,13 +281,12 @@ class Liquid:
         return self.video(VIDEO_URLS["youtube"].format(id=video_id), "youtube") if video_id else None
 
     # -- outputs ----------------------------------------------------------------------------------------
-    def output(self, match: re.Match[str], text: str) -> str:
-        expression = match.group("out")
-        following = text[match.end() : match.end() + 2]
-        value = self.output_value(expression, following)
+    def output(self, token: Token, text: str, literal: bool = False) -> str:
+        following = text[token.end : token.end + 2]
+        value = self.output_value(token.output or "", following)
         if value is None:
-            self.page.keep(match.group(0), f"Liquid output {match.group(0)!r} kept as text")
-            return match.group(0)
+            self.page.keep(token.source, f"Liquid output {token.source!r} kept as text")
+            return self.kept(token.source, literal)
         self.report.count("Liquid outputs")
         return value
 
@@ -317,3 +352,68 @@ def _indent_before(text: str, index: int) -> str:
     line_start = text.rfind("\n", 0, index) + 1
     prefix = text[line_start:index]
     return prefix if not prefix.strip() else ""
+
+
+@dataclass(frozen=True)
+class Token:
+    """One Liquid tag ('{% name markup %}') or output ('{{ expression }}') and where it stands."""
+
+    start: int
+    end: int
+    source: str
+    name: str = ""
+    markup: str = ""
+    output: str | None = None
+
+
+def tokenize(text: str) -> list[Token]:
+    """The Liquid tags and outputs of ``text``, in order; a quoted '%}' or '}}' does not end one."""
+    found = []
+    for match in _TOKEN.finditer(text):
+        if match.group("out") is not None:
+            found.append(Token(match.start(), match.end(), match.group(0), output=match.group("out").strip()))
+            continue
+        name, _, markup = match.group("tag").strip().partition(" ")
+        head = name.split("\n", 1)
+        if len(head) > 1:  # '{% link\n  path %}': the name ends at any white space
+            name, markup = head[0], head[1] + " " + markup
+        found.append(Token(match.start(), match.end(), match.group(0), name.strip(), markup.strip()))
+    return found
+
+
+def closing_index(tokens: list[Token], opening: int) -> int | None:
+    """The index of the 'end' tag that closes the block opened by ``tokens[opening]`` (nesting counted);
+    inside raw and comment blocks, nothing but their own end tag counts."""
+    name = tokens[opening].name
+    depth = 0
+    for index in range(opening + 1, len(tokens)):
+        token = tokens[index]
+        if token.output is not None:
+            continue
+        if token.name == name and name not in ("raw", "comment"):
+            depth += 1
+        elif token.name == "end" + name:
+            if depth == 0:
+                return index
+            depth -= 1
+    return None
+
+
+_MARKDOWN = MarkdownIt("commonmark")
+_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` (Markdown, before Liquid runs) has code: fenced and indented blocks, inline code."""
+    starts = [0]
+    for line in text.split("\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    spans = []
+    for token in _MARKDOWN.parse(text):
+        if token.type in ("fence", "code_block") and token.map:
+            begin, end = token.map
+            spans.append((starts[begin], starts[min(end, len(starts) - 1)]))
+    for match in _INLINE_CODE.finditer(text):
+        if "\n\n" not in match.group(0) and not any(s <= match.start() < e for s, e in spans):
+            spans.append((match.start(), match.end()))
+    return spans

@@ -72,6 +72,7 @@ class Page:
     posts_by_name: dict[str, Path] = field(default_factory=dict)  # '2014-3-3-Hello-World' -> target
     posts_by_url: dict[str, Path] = field(default_factory=dict)  # old URL -> target
     first_line: int = 1
+    old_url: str = ""  # the post's address on the old site, against which relative links are read
     at: int | None = None  # the line being converted, when the converter knows it exactly
 
     def line(self, snippet: str) -> int:
