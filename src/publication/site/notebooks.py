@@ -18,7 +18,8 @@ Markdown ones do:
   image outputs get a text alternative ("Output of cell 3") unless the cell's metadata gives one;
 - MyST Markdown notebooks with a ``date:`` in their front matter can be read at all (MyST-NB's reader keeps
   YAML dates as datetimes, which the notebook it writes cannot hold);
-- MyST-NB's style sheet is loaded only by pages that show a notebook.
+- cells are styled in furo's colours (``publication-notebook.css``, on pages that show a notebook): MyST-NB's
+  own style sheet follows the system's colour scheme rather than furo's switch, and no page loads it.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from sphinx.config import Config
 from sphinx.util import logging
 
 from publication.shared.patching import Patch
-from publication.site.assets import drop_from_page, static_name
+from publication.site.assets import add_static_path, drop_from_page, static_name
 from publication.site.frontmatter import (
     cell_lines,
     front_matter_cell,
@@ -238,6 +239,9 @@ def prepare_outputs(app: Sphinx, doctree: nodes.document) -> None:
         image["alt"] = f"Output of cell {cell['cell_index'] + 1}"
 
 
+STYLE = "publication-notebook.css"
+
+
 def shows_notebook(doctree: Any) -> bool:
     return doctree is not None and any(
         True
@@ -247,11 +251,12 @@ def shows_notebook(doctree: Any) -> bool:
     )
 
 
-def drop_style_sheet(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """MyST-NB's style sheet only on pages that show a notebook's cells."""
-    if not shows_notebook(doctree):
-        sheets = {static_name(css) for css in context.get("css_files", [])}
-        drop_from_page(context, "css_files", {name for name in sheets if name.startswith("mystnb.")})
+def cell_styles(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """The site's notebook styles on pages that show a notebook's cells; MyST-NB's own on none."""
+    if shows_notebook(doctree):
+        app.add_css_file(STYLE)
+    sheets = {static_name(css) for css in context.get("css_files", [])}
+    drop_from_page(context, "css_files", {name for name in sheets if name.startswith("mystnb.")})
 
 
 READ_MYST_NOTEBOOK = Patch(
@@ -271,8 +276,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("source-read", lift_front_matter_cell)
     app.connect("doctree-read", report_execution_errors)
     app.connect("doctree-read", prepare_outputs)
+    app.connect("config-inited", add_static_path)
     # after MyST-NB and every extension added its style sheets (unused_styles runs there too)
-    app.connect("html-page-context", drop_style_sheet, priority=900)
+    app.connect("html-page-context", cell_styles, priority=900)
     if "myst_nb" in app.config.extensions:
         original = READ_MYST_NOTEBOOK.check()
         if not getattr(original, "publication_patch", False):  # once per process, however many builds
