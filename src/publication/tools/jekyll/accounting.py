@@ -576,9 +576,10 @@ class _Walker:
     def walk(self, element: Any, code: bool = False) -> None:
         tag = _local(element.tag)
         if tag == "x-line":
-            self.close_block()
-            first, _, last = (element.get("data-lines") or "0,0").partition(",")
-            self.lines = (int(first), int(last))
+            lines = re.fullmatch(r"(\d+),(\d+)", element.get("data-lines") or "")
+            if lines:  # a post's own <x-line> (it is only HTML) marks nothing
+                self.close_block()
+                self.lines = (int(lines.group(1)), int(lines.group(2)))
             return
         if not isinstance(element.tag, str) or tag in _SKIPPED:  # comments, processing instructions
             return
