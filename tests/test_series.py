@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from unittest import mock
 from xml.etree import ElementTree
 
@@ -19,10 +21,12 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOTS, copy_site, sphinx_build
+from conftest import DOCS, ROOTS, copy_site, sphinx_build
 from helpers import soup
 from publication.site.posts import Label, PostRecord
 from publication.site.related_posts import related_posts, shared_tags
+from test_browser import browser, chrome, serve  # noqa: F401 (fixtures)
+from test_browser_layout import CONTRAST, box, viewport
 from test_rebuilds import assert_same_as_clean_build, times, written_since
 
 SERIES = "Flat & sharp <minima>"
@@ -34,8 +38,10 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture(scope="module")
 def series_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test root built strictly with the site's own stylesheet; returns the HTML folder."""
     out = tmp_path_factory.mktemp("series")
-    result = sphinx_build(ROOTS / "test-series", out)
+    styles = ["-D", f"html_static_path={DOCS / '_static'}", "-D", "html_css_files=publication.css"]
+    result = sphinx_build(ROOTS / "test-series", out, *styles)
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr
     return out / "html"
@@ -195,6 +201,52 @@ def test_related_posts_close_the_article_as_the_home_pages_cards(series_site: Pa
     assert len(section.select("li.post-card")) <= 3
 
 
+# -- In a browser: a phone, light and dark, print ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def series_url(serve: Callable[[Path], str], series_site: Path) -> str:  # noqa: F811
+    return serve(series_site)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_on_a_phone_the_series_box_and_related_posts_fit_and_read_well(
+    chrome: Any,  # noqa: F811
+    series_url: str,
+    scheme: str,
+) -> None:
+    viewport(chrome, 390, scheme)
+    chrome.get(series_url + PARTS[1])
+    assert chrome.execute_script("return document.documentElement.scrollWidth") <= 390
+    links = chrome.find_elements("css selector", "nav.post-series a")
+    assert len(links) == 4  # the series page, then the three parts
+    for link in links:
+        rectangle = box(chrome, link)
+        assert link.is_displayed() and rectangle["left"] >= 0 and rectangle["right"] <= 390
+        assert chrome.execute_script(CONTRAST, link) >= 4.5
+    current = chrome.find_element("css selector", 'nav.post-series a[aria-current="page"]')
+    assert current.value_of_css_property("font-weight") != links[1].value_of_css_property("font-weight")
+    cards = chrome.find_elements("css selector", "section.post-related li.post-card")
+    assert cards and all(
+        c.is_displayed() and 0 <= box(chrome, c)["left"] <= box(chrome, c)["right"] <= 390 for c in cards
+    )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_printed_a_part_says_where_it_stands_and_leaves_the_links_out(
+    chrome: Any,  # noqa: F811
+    series_url: str,
+    scheme: str,
+) -> None:
+    viewport(chrome, 1280, scheme, media="print")
+    chrome.get(series_url + PARTS[1])
+    line = chrome.find_element("css selector", "nav.post-series p")
+    assert line.is_displayed() and line.text == f"Part 2 of 3 in {SERIES}"
+    assert chrome.execute_script(CONTRAST, line) >= 4.5
+    assert not chrome.find_element("css selector", "ol.post-series-parts").is_displayed()
+    assert not chrome.find_element("css selector", "section.post-related").is_displayed()
+
+
 # -- Problems named at their line ---------------------------------------------------------------------
 
 
@@ -217,6 +269,10 @@ def test_bad_orders_and_colliding_names_are_named_at_their_line(tmp_path: Path) 
     (posts / "orphan-order.md").write_text(
         "---\ntitle: Orphan order\ndate: 2021-05-04\nseries_order: 2\n---\n\nText.\n", encoding="utf-8"
     )
+    (posts / "redirecting.md").write_text(
+        "---\ntitle: Redirecting\ndate: 2021-05-05\nredirect: blog/series/flat-sharp-minima\n---\n\nText.\n",
+        encoding="utf-8",
+    )
     result = sphinx_build(site, tmp_path / "out")
     assert result.returncode != 0 and "Traceback" not in result.stderr
     errors = result.stderr
@@ -226,6 +282,9 @@ def test_bad_orders_and_colliding_names_are_named_at_their_line(tmp_path: Path) 
     for name in ("other-spelling.md:4", "part-one.md:5"):
         assert f"{name}: WARNING: series spelled differently share one page" in errors, name
     assert "orphan-order.md:4: WARNING: 'series_order' needs a 'series'" in errors
+    assert (
+        "redirecting.md:4: WARNING: 'redirect': 'blog/series/flat-sharp-minima' is the address of" in errors
+    )
 
 
 # -- Incremental builds -------------------------------------------------------------------------------

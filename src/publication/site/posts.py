@@ -231,7 +231,12 @@ def generated_pages(app: Sphinx) -> set[str]:
     for catalog in (blog.author, blog.location, blog.language, blog.category, blog.archive, blog.tags):
         pages.add(catalog.docname)
         pages.update(collection.docname for collection in catalog)
-    return pages | later_page_names(blog, app.config.publication_posts_per_page)  # blog/page/2, ...
+    series = {  # publication.site.series: one page per series with a published part
+        f"{app.config.blog_path}/series/{record.series.slug}"
+        for record in all_posts(app.env)
+        if record.series is not None and record.published
+    }
+    return pages | series | later_page_names(blog, app.config.publication_posts_per_page)  # blog/page/2, ...
 
 
 def redirect_problem(old: str, docs: set[str], generated: set[str]) -> str | None:
