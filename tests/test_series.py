@@ -25,6 +25,7 @@ from conftest import DOCS, ROOTS, copy_site, sphinx_build
 from helpers import soup
 from publication.site.posts import Label, PostRecord
 from publication.site.related_posts import related_posts, shared_tags
+from publication.site.series import reading_order, series_of
 from test_browser import browser, chrome, serve  # noqa: F401 (fixtures)
 from test_browser_layout import CONTRAST, box, viewport
 from test_rebuilds import assert_same_as_clean_build, times, written_since
@@ -421,3 +422,35 @@ def check_related(post: PostRecord, records: list[PostRecord]) -> None:
     eligible = [r for r in records if r is not post and r.published and shared_tags(post, r) > 0]
     assert [key(r) for r in found] == sorted(key(r) for r in eligible)[:3]
     assert len(found) == min(3, len(eligible))
+
+
+@st.composite
+def parts(draw: st.DrawFn) -> list[PostRecord]:
+    count = draw(st.integers(min_value=1, max_value=10))
+    orders = draw(st.lists(st.one_of(st.none(), st.integers(-5, 20)), min_size=count, max_size=count))
+    days = draw(st.lists(st.integers(-3000, -1), min_size=count, max_size=count))
+    return [
+        PostRecord(
+            f"posts/p{number:02d}",
+            f"p{number:02d}.md",
+            date=NOW + dt.timedelta(days=day),
+            series=Label.of("A series"),
+            series_order=order,
+        )
+        for number, (order, day) in enumerate(zip(orders, days, strict=True))
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(parts())
+def test_parts_with_an_order_come_first_by_it_then_the_others_by_date(records: list[PostRecord]) -> None:
+    ordered = reading_order(reversed(records))
+    assert sorted(r.docname for r in ordered) == sorted(r.docname for r in records)  # each part once
+    placed = [r for r in ordered if r.series_order is not None]
+    assert ordered[: len(placed)] == placed
+    assert [r.series_order for r in placed] == sorted(r.series_order for r in placed)
+    dated = ordered[len(placed) :]
+    assert [r.date for r in dated] == sorted(r.date for r in dated)
+    with mock.patch("ablog.blog.TOMORROW", NOW):
+        (series,) = series_of(records).values()
+    assert series.parts == tuple(r.docname for r in ordered)
