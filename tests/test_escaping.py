@@ -150,6 +150,11 @@ SHOWN_BY_TEMPLATE: dict[str, list[tuple[str, str, str | None, tuple[str, ...]]]]
         ("blog/category/img-srcx-onerroralertcategory.html", ".post-list-title a", None, (TITLE,)),
         ("blog/category/img-srcx-onerroralertcategory.html", ".post-list .post-tag", None, TAGS),
     ],
+    # the pager prints no post text, only page numbers and the addresses of a listing's pages (conf.py: two
+    # posts a page), which lead back from a later page's folder
+    "ablog/pager.html": [
+        ("blog/tag/plain/page/2.html", 'nav.pager a[rel="prev"]', "href", ("../../plain.html",))
+    ],
     "ablog/postcards.html": [
         ("index.html", ".post-card-title a", None, (TITLE,)),
         ("index.html", ".post-card .post-tag", None, TAGS),

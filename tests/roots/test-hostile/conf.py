@@ -23,6 +23,7 @@ blog_path = "blog"
 blog_post_pattern = ["posts/*/*.md"]
 blog_authors = {"ada": ("Ada Lovelace", None)}
 blog_default_author = "ada"
+publication_posts_per_page = 2  # all posts, "plain" and Ada's posts fill two pages: later pages escape too
 bibtex_bibfiles = ["refs.bib"]
 html_theme = "furo"
 html_static_path = ["_static"]  # where a post's header image is served from
