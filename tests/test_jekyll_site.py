@@ -275,3 +275,53 @@ def test_links_to_pages_not_imported_lead_to_the_old_site_and_files_with_spaces_
         "A subsection",
     ]
     assert [h.name for h in article.find_all(["h1", "h2", "h3"])] == ["h1", "h2", "h3"]
+
+
+def test_a_distill_post_keeps_its_citations_footnotes_authors_and_abbreviations(imported) -> None:
+    _, html, outcome = imported
+    page = html / "posts/2021/distill.html"
+    article = post_body(page)
+    byline = [a.get_text(strip=True) for a in soup(page).select(".post-byline .post-author a")]
+    assert byline == ["Albert Einstein", "Boris Podolsky"]  # from authors:, not "The Editors"
+    # <d-cite key="a,b"> cites both works, and the post lists them under its References
+    cited = article.select("a.footnote-reference[href^='#footcite-']")
+    assert [a["href"] for a in cited] == ["#footcite-gregor2015draw", "#footcite-mercier2011humans"]
+    references = article.select_one("section#references").get_text(" ")
+    assert "Draw: a recurrent neural network" in references and "Why do humans reason?" in references
+    # <d-footnote> is a footnote, not text run into the paragraph
+    note = article.select_one("aside.footnote#note-1").get_text(" ")
+    assert "This will become a hoverable footnote." in note
+    paragraph = article.find(string=re.compile("automatically generated")).find_parent("p")
+    assert "hoverable" not in paragraph.get_text()
+    abbreviations = {a.get_text(): a["title"] for a in article.find_all("abbr")}
+    assert abbreviations == {"HTML": "Hyper Text Markup Language", "W3C": "World Wide Web Consortium"}
+    assert "*[HTML]" not in article.get_text()
+    # <d-contents> gives way to the page's own contents; the tweet's text stays, its script does not
+    text = page.read_text(encoding="utf-8")
+    assert "<d-" not in text and "platform.twitter.com" not in text
+    assert "A post on another site." in article.get_text()
+    reported = findings(outcome, "2021-05-22-distill.md")
+    assert any("script 'https://platform.twitter.com/widgets.js' dropped" in line for line in reported)
+    assert any("affiliation 'IAS, Princeton'" in line and "blog_authors" in line for line in reported)
+
+
+def test_jekyll_scholar_and_tufte_constructs_become_citations_margin_notes_and_epigraphs(imported) -> None:
+    _, html, outcome = imported
+    article = post_body(html / "posts/2021/scholar-and-tufte.html")
+    assert "{%" not in article.get_text()
+    references = article.select_one("section#references").get_text(" ")
+    assert "Investigations on the Theory of the Brownian Movement" in references
+    # papers.bib's gregor2015draw is another work than the distill post's: merged under a new key
+    assert "A different work under a key the distill post also uses" in references
+    assert "Draw: a recurrent" not in references
+    assert any(
+        "'gregor2015draw' is another work" in f for f in findings(outcome, "2021-06-01-scholar-and-tufte.md")
+    )
+    margin = article.select_one("aside.margin-note")
+    assert margin.get_text(strip=True) == "This note is in the margin."
+    assert "margin note sits beside" in margin.find_next_sibling("p").get_text()
+    epigraph = article.select_one("blockquote.epigraph")
+    assert "nobody’s special property" in epigraph.get_text()
+    assert epigraph.select_one(".attribution").get_text().strip("— \n") == "Derek Walcott, Omeros"
+    assert article.select_one("span.newthought").get_text() == "In his later books"
+    assert "A sidenote, numbered as a footnote." in article.select_one("aside.footnote").get_text()

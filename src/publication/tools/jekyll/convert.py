@@ -20,6 +20,7 @@ from .links import Links
 from .liquid import Liquid
 from .myst import Page
 from .report import PostReport
+from .scholarship import Bibliography, Scholarship, authors_of, site_bibliography
 from .urls import old_url, redirect_page, slugify, url_list
 
 #: The line of the imported file that records a digest of what the importer wrote.
@@ -149,11 +150,14 @@ def convert(
         report.count("titles from the file name")
     held = Protected()
     math = Math(page)
+    bibliography = Bibliography(site_bibliography(assets.srcdir))
+    scholarship = Scholarship(page, bibliography)
     if data.get("render_with_liquid") is not False:
-        body = Liquid(page, held.hold).render(body, post.body_line)
+        body = Liquid(page, held.hold, scholarship).render(body, post.body_line)
     # code and math blocks are found by the Markdown parser and held whole: nothing below can split them
     body = hold_blocks(body, page, math, held.hold, post.body_line)
     body = "\n".join(_hold_inline(line, held) for line in body.split("\n"))
+    body = scholarship.abbreviations(scholarship.distill(body))
     body = Html(page).convert(body)
     markdown = Kramdown(page)
     body = markdown.toc(body)
@@ -165,8 +169,11 @@ def convert(
     body, excerpt = markdown.more(body)
     for leftover in re.finditer(r"\{:[^}\n]*\}", body):
         page.keep(leftover.group(0), f"attribute list {leftover.group(0)!r} kept as text")
+    body = (body + "\n\n" + scholarship.ending()).strip("\n")
     body = re.sub(r"\n{3,}", "\n\n", body).strip("\n")  # blank lines of prose; code keeps its own
     body = held.restore(body)
+    if not assets.dry_run:
+        bibliography.write()
     front = front_matter(entry, page, title, excerpt, index)
     text = f"---\n{front}---\n\n{body}\n"
     digest = digest_of(text)
@@ -174,7 +181,19 @@ def convert(
 
 
 #: Keys read here; every other key is kept under 'jekyll:'.
-_READ = {"title", "date", "tags", "tag", "category", "categories", "author", "description", "comments"}
+_READ = {
+    "title",
+    "date",
+    "tags",
+    "tag",
+    "category",
+    "categories",
+    "author",
+    "authors",
+    "description",
+    "comments",
+    "bibliography",
+}
 
 
 def front_matter(
@@ -194,6 +213,7 @@ def front_matter(
     author_list = (
         [str(a) for a in authors] if isinstance(authors, list) else ([str(authors)] if authors else [])
     )
+    author_list = author_list or authors_of(data, page)
     if author_list:
         lines.append(f"author: {flow_list(author_list)}")
     if entry.categories:

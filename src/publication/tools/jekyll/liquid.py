@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 
 from .code import code_block
 from .myst import Page, admonition
+from .scholarship import Scholarship
 
 _TOKEN = re.compile(
     r"\{%-?\s*(?P<tag>(?:\"[^\"\n]*\"|'[^'\n]*'|[^%]|%(?!\}))*?)\s*-?%\}"
@@ -66,10 +67,14 @@ def unquote(text: str) -> str | None:
 class Liquid:
     """Render one post's Liquid; ``page`` collects what was converted and what was kept."""
 
-    def __init__(self, page: Page, hold: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self, page: Page, hold: Callable[[str], str] | None = None, scholarship: Scholarship | None = None
+    ) -> None:
         self.page = page
         self.variables: dict[str, str] = {}
         self.hold = hold  # how to keep rendered code out of reach of the Markdown converters
+        self.scholarship = scholarship
+        self.margins: list[str] = []  # margin notes, placed before the paragraph they stood in
 
     @property
     def report(self):
@@ -122,6 +127,7 @@ class Liquid:
         out.append(text[position:])
         if first_line is not None:
             self.page.at = None
+            return _hoist_margins("".join(out), self.margins)
         return "".join(out)
 
     def held(self, text: str) -> str:
@@ -280,6 +286,94 @@ class Liquid:
         video_id = rest.split()[0].strip("\"'") if rest.split() else ""
         return self.video(VIDEO_URLS["youtube"].format(id=video_id), "youtube") if video_id else None
 
+    # -- jekyll-scholar ------------------------------------------------------------------------------------
+    def tag_cite(self, rest: str, tag: str) -> str | None:
+        if self.scholarship is None:
+            return None
+        words = _arguments(rest)
+        keys, skip = [], False
+        for word in words:
+            if skip:
+                skip = False
+            elif word.startswith("-"):
+                skip = word in ("-l", "--locator", "-f", "--file", "-p", "--prefix", "-s", "--suffix")
+            else:
+                keys.append(word)
+        return self.scholarship.cite(keys, tag) if keys else None
+
+    def tag_reference(self, rest: str, tag: str) -> str | None:
+        return self.tag_cite(rest, tag)
+
+    def tag_bibliography(self, rest: str, tag: str) -> str | None:
+        if self.scholarship is None:
+            return None
+        self.report.count("bibliographies (as the post's references)")
+        if "--cited" not in rest:
+            self.page.keep(tag, f"{tag!r} listed every entry of the file; the post lists the works it cites")
+        return ""
+
+    # -- tufte-jekyll ---------------------------------------------------------------------------------------
+    def tag_sidenote(self, rest: str, _tag: str) -> str | None:
+        words = _arguments(rest)
+        if len(words) < 2 or self.scholarship is None:
+            return None
+        self.report.count("sidenotes (as footnotes)")
+        return self.scholarship.footnote(words[1])
+
+    def tag_marginnote(self, rest: str, _tag: str) -> str | None:
+        words = _arguments(rest)
+        if len(words) < 2:
+            return None
+        self.report.count("margin notes")
+        return self.margin(words[1])
+
+    def margin(self, content: str) -> str:
+        self.margins.append(content)
+        return f"\ue002{len(self.margins) - 1}\ue003"
+
+    def tag_marginfigure(self, rest: str, tag: str) -> str | None:
+        words = _arguments(rest)
+        if len(words) < 2:
+            return None
+        self.report.count("margin figures")
+        image = self.page.image(words[1], "", caption=words[2] if len(words) > 2 else "", snippet=tag)
+        return self.margin(image)
+
+    def tag_epigraph(self, rest: str, _tag: str) -> str | None:
+        words = _arguments(rest)
+        if not words:
+            return None
+        self.report.count("epigraphs")
+        attribution = ", ".join(
+            part for part in (words[1:2] + [f"*{w}*" for w in words[2:3]]) if part.strip()
+        )
+        body = words[0] + (f"\n\n-- {attribution}" if attribution else "")
+        return f"\n:::{{epigraph}}\n{body}\n:::\n"
+
+    def tag_newthought(self, rest: str, _tag: str) -> str | None:
+        words = _arguments(rest)
+        if not words:
+            return None
+        self.report.count("new thoughts")
+        return f"[{words[0]}]{{.newthought}}"
+
+    def tag_fullwidth(self, rest: str, tag: str) -> str | None:
+        return self._figure(rest, tag, wide=True)
+
+    def tag_maincolumn(self, rest: str, tag: str) -> str | None:
+        return self._figure(rest, tag, wide=False)
+
+    def _figure(self, rest: str, tag: str, wide: bool) -> str | None:
+        words = _arguments(rest)
+        if not words:
+            return None
+        self.report.count("wide figures" if wide else "figures")
+        caption = words[1] if len(words) > 1 else ""
+        figure = self.page.image(words[0], "", caption=caption, snippet=tag)
+        if wide and figure.startswith(":::{figure}"):
+            figure = figure.replace("\n", "\n:figclass: fullwidth\n:figwidth: 100%\n", 1)
+        return "\n" + figure + "\n"
+
     # -- outputs ----------------------------------------------------------------------------------------
     def output(self, token: Token, text: str, literal: bool = False) -> str:
         following = text[token.end : token.end + 2]
@@ -417,3 +511,26 @@ def code_spans(text: str) -> list[tuple[int, int]]:
         if "\n\n" not in match.group(0) and not any(s <= match.start() < e for s, e in spans):
             spans.append((match.start(), match.end()))
     return spans
+
+
+def _arguments(markup: str) -> list[str]:
+    """A tag's quoted or bare arguments: "{% epigraph 'It is' 'Someone' %}" -> ['It is', 'Someone']."""
+    try:
+        return shlex.split(markup)
+    except ValueError:
+        return markup.split()
+
+
+def _hoist_margins(text: str, margins: list[str]) -> str:
+    """Each margin note before the paragraph it was written in (publication.site.margin_notes)."""
+    for index, content in enumerate(margins):
+        marker = f"\ue002{index}\ue003"
+        at = text.find(marker)
+        if at < 0:
+            continue
+        text = text[:at] + text[at + len(marker) :]
+        start = text.rfind("\n\n", 0, at)
+        start = 0 if start < 0 else start + 2
+        fence = ":::" + ":" * max((len(run) - 2 for run in re.findall(r"^:{3,}", content, re.M)), default=0)
+        text = f"{text[:start]}{fence}{{margin}}\n{content}\n{fence}\n\n{text[start:]}"
+    return text
