@@ -36,7 +36,7 @@ def test_the_benchmark_builds_and_reports_every_kind_of_build(tmp_path: Path) ->
     from publication.tools.bench import main
 
     result = tmp_path / "bench.json"
-    assert main(["--posts", "6", "--docs", str(DOCS), "--json", str(result)]) == 0
+    assert main(["--posts", "6", "--docs", str(DOCS), "--json", str(result), "--no-serve"]) == 0
     [summary] = json.loads(result.read_text(encoding="utf-8"))
     assert summary["posts"] == 6
     for kind in ("full", "no change", "one-post edit", "new post"):

@@ -6,16 +6,23 @@ of 30, one category of 5, dates over ten years, and 3 citations from a 200-entry
 per-post bibliography. It is built the way ``nox -s build`` builds (``-n -W --keep-going``) and measured:
 
 - full build (fresh output and environment), no-change rebuild, one-post edit, new post;
-- wall time (median of ``--repeat`` runs), peak memory of the build process, pages written;
+- wall time (median of ``--repeat`` runs), peak memory (max RSS) of the build process, pages written;
+- the same posts built by the yardsticks of :mod:`publication.tools.bench_others` (a stock minima Jekyll
+  blog, a Jekyll blog with archives and a sidebar, a bare Hugo site) when installed, and the ratios;
+- save to served: seconds from saving an edited post to a server serving its new text, for this project's
+  preview (``publication-preview``), ``jekyll serve --incremental`` and ``hugo server`` (``--no-serve``
+  leaves it out);
 - what the home page, a synthetic post and the site's own posts weigh, gzipped with what they load.
 
-The result prints as a table and as JSON (``--json FILE`` writes it too). Nothing here asserts a time: the
-benchmark is the record; tests only check that it runs and reports.
+The result prints as a table, as JSON (``--json FILE`` writes it too) and as README's Markdown table. A
+yardstick that cannot run is named with the reason and left out of the ratios. Nothing here asserts a
+time: the benchmark is the record; tests only check that it runs and reports.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import random
@@ -25,8 +32,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from publication.tools import bench_others as others
 from publication.tools import page_weight
@@ -213,22 +222,29 @@ class Run:
     peak_mib: float
     pages_written: int
     exit_code: int
+    errors: str = ""  # what a failed build printed
 
 
-def run_measured(command: list[str], html: Path, cwd: Path | None = None) -> Run:
-    """Run a build command in a fresh process: its wall time, peak memory, and the pages it wrote."""
+def run_measured(command: list[str], html: Path, cwd: Path | None = None, quiet: bool = False) -> Run:
+    """Run a build command in a fresh process: its wall time, peak memory, and the pages it wrote.
+
+    A failed build's output is printed, unless ``quiet`` (a yardstick's failure is reported by its caller).
+    """
     environ = {k: v for k, v in os.environ.items() if not k.startswith("READTHEDOCS")}
     began = time.time()
-    with tempfile.TemporaryFile() as errors:
+    errors = ""
+    with tempfile.TemporaryFile() as output:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=environ, stdout=subprocess.DEVNULL, stderr=errors)
+        process = subprocess.Popen(command, cwd=cwd, env=environ, stdout=output, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(process.pid, 0)  # the rusage of this child alone
         seconds = time.perf_counter() - start
         if status != 0:
-            errors.seek(0)
-            print(errors.read().decode(errors="replace"), file=sys.stderr)
+            output.seek(0)
+            errors = output.read().decode(errors="replace")
+            if not quiet:
+                print(errors, file=sys.stderr)
     written = sum(1 for page in html.rglob("*.html") if page.stat().st_mtime >= began) if html.is_dir() else 0
-    return Run(seconds, usage.ru_maxrss / 1024, written, os.waitstatus_to_exitcode(status))
+    return Run(seconds, usage.ru_maxrss / 1024, written, os.waitstatus_to_exitcode(status), errors)
 
 
 def build(source: Path, out: Path, *extra: str) -> Run:
@@ -260,8 +276,50 @@ def weigh_pages(html: Path) -> dict[str, int]:
     return {page: int(page_weight.weigh(html, page)["total"]) for page in pages}
 
 
-def measure(docs: Path, posts: int, repeat: int) -> dict[str, object]:
+def preview_server(docs: Path, folder: Path, posts: int) -> others.Server | None:
+    """This project's preview (publication-preview) of the synthetic blog, when the package has one."""
+    if importlib.util.find_spec("publication.tools.preview") is None:
+        return None
+    source = make_site(docs, folder, posts)
+    post = sorted((source / "posts").rglob("post-*.md"))[posts // 2]
+    page = "/" + post.relative_to(source).with_suffix(".html").as_posix()
+    command = [sys.executable, "-m", "publication.tools.preview", str(source), str(folder / "preview")]
+    command += ["--doctrees", str(folder / "doctrees"), "--no-code-reload"]
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("READTHEDOCS")}
+    return others.Server(
+        "preview", lambda port: [*command, "--port", str(port)], folder, post, lambda: page, environ
+    )
+
+
+def measure_servers(docs: Path, posts: int, summary: dict[str, object]) -> None:
+    """Save-to-served seconds (median of the edits) of this project's preview and the others' servers."""
+    servers: dict[str, Callable[[Path], others.Server | None]] = {
+        "preview": lambda folder: preview_server(docs, folder, posts)
+    }
+    for name, make in others.available_servers().items():
+        servers[name] = lambda folder, make=make: make(folder, synthetic_posts(posts, random.Random(1)))
+    served: dict[str, object] = {}
+    for name, make in servers.items():
+        with tempfile.TemporaryDirectory(prefix=f"publication-bench-serve-{name}-") as folder:
+            server = make(Path(folder))
+            if server is None:
+                served[name] = "publication.tools.preview is not in this version of the package"
+                continue
+            try:
+                seconds = others.save_to_served(server)
+            except others.Unavailable as reason:
+                served[name] = str(reason)
+            else:
+                served[name] = {
+                    "seconds": round(statistics.median(seconds), 3),
+                    "each": [round(s, 3) for s in seconds],
+                }
+    summary["save to served"] = served
+
+
+def measure(docs: Path, posts: int, repeat: int, serve: bool = True) -> dict[str, object]:
     results: dict[str, list[Run]] = {"full": [], "no change": [], "one-post edit": [], "new post": []}
+    unavailable = others.missing()
     for attempt in range(repeat):
         with tempfile.TemporaryDirectory(prefix="publication-bench-") as folder:
             source = make_site(docs, Path(folder), posts)
@@ -274,8 +332,15 @@ def measure(docs: Path, posts: int, repeat: int) -> dict[str, object]:
             add_post(source, posts + attempt)
             results["new post"].append(build(source, out))
         for name, generator in others.available().items():
+            if name in unavailable:
+                continue
             with tempfile.TemporaryDirectory(prefix=f"publication-bench-{name}-") as folder:
-                for kind, run in generator(Path(folder), synthetic_posts(posts, random.Random(1))).items():
+                try:
+                    runs = generator(Path(folder), synthetic_posts(posts, random.Random(1)))
+                except others.Unavailable as reason:
+                    unavailable[name] = str(reason)
+                    continue
+                for kind, run in runs.items():
                     results.setdefault(f"{name} {kind}", []).append(run)
     summary: dict[str, object] = {"posts": posts, "repeat": repeat, "page weight": weights}
     for name, runs in results.items():
@@ -285,28 +350,121 @@ def measure(docs: Path, posts: int, repeat: int) -> dict[str, object]:
             "pages_written": int(statistics.median(r.pages_written for r in runs)),
             "exit_code": max(r.exit_code for r in runs),
         }
+    summary["unavailable"] = unavailable
+    summary["versions"] = {
+        name: others.version(others.PROGRAMS[name]) for name in others.NAMES if name not in unavailable
+    }
+    if serve:
+        measure_servers(docs, posts, summary)
     return summary
+
+
+def ratio(ours: float, theirs: float | None) -> str:
+    """How many times this project's time is the other's ("" when there is nothing to compare)."""
+    return f"{ours / theirs:.1f}×" if theirs else ""
 
 
 def table(summary: dict[str, object]) -> str:
     lines = [f"{summary['posts']} posts, median of {summary['repeat']} run(s)", ""]
-    lines.append(f"{'build':<22}{'seconds':>9}{'peak MiB':>10}{'pages written':>15}{'exit':>6}{'ratio':>8}")
+    lines.append(f"{'build':<28}{'seconds':>9}{'peak MiB':>10}{'pages written':>15}{'exit':>6}{'ratio':>8}")
     rows = {name: row for name, row in summary.items() if isinstance(row, dict) and "seconds" in row}
     for name, row in rows.items():
         # the same kind of build by this project, over the other generator's: how many times slower
         kind = name.split(" ", 1)[1] if name.startswith(others.NAMES) else ""
         ours = rows.get(kind)
-        ratio = f"{ours['seconds'] / row['seconds']:>7.1f}x" if ours and row["seconds"] else ""
+        times = ratio(ours["seconds"], row["seconds"]) if ours else ""
         lines.append(
-            f"{name:<22}{row['seconds']:>9.2f}{row['peak_mib']:>10.1f}{row['pages_written']:>15}"
-            f"{row['exit_code']:>6}{ratio:>8}"
+            f"{name:<28}{row['seconds']:>9.2f}{row['peak_mib']:>10.1f}{row['pages_written']:>15}"
+            f"{row['exit_code']:>6}{times:>8}"
         )
-    if not any(name.startswith(others.NAMES) for name in rows):
-        lines.append(f"(jekyll and hugo not found: {others.HOW})")
+    if "full" in rows:
+        lines += [
+            "",
+            f"peak memory (max RSS) of this project's full build: {rows['full']['peak_mib']:.0f} MiB",
+        ]
+    served = summary.get("save to served", {})
+    if served:
+        lines += ["", "save to served (seconds from saving an edited post to its new text being served)"]
+        for name, row in served.items():
+            shown = (
+                f"{row['seconds']:.2f} s (each: {', '.join(f'{s:.2f}' for s in row['each'])})"
+                if isinstance(row, dict)
+                else f"not measured: {row}"
+            )
+            lines.append(f"  {name:<10}{shown}")
+    for name, reason in summary.get("unavailable", {}).items():
+        lines.append(f"({others.LABELS[name]}: not measured, so no ratio: {reason})")
     lines += ["", "page weight (HTML, CSS, JS, fonts; gzipped)"]
     for page, size in summary["page weight"].items():
         lines.append(f"  {size / 1024:5.1f} KiB  {page}")
     return "\n".join(lines)
+
+
+KINDS = ("full", "no change", "one-post edit", "new post")
+
+
+def markdown_table(summaries: list[dict[str, Any]]) -> str:
+    """The results as README's performance table: this project's builds, each yardstick with its ratio, and
+    save-to-served times; a yardstick that did not run is left blank, with why under the table."""
+    versions: dict[str, str] = {}
+    for summary in summaries:
+        versions.update({name: v for name, v in summary.get("versions", {}).items() if v})
+    heads = [f"{others.LABELS[name]} {versions.get(name, '')}".strip() for name in others.NAMES]
+    lines = [
+        "| posts | build | this site | pages written | peak memory | "
+        + " | ".join(f"{head} | ratio" for head in heads)
+        + " |",
+        "|---|---|---|---|---|" + "---|---|" * len(heads),
+    ]
+    notes: dict[str, str] = {}
+    for summary in summaries:
+        posts = f"{summary['posts']:,}"
+        for kind in KINDS:
+            row = summary.get(kind)
+            if not isinstance(row, dict):
+                continue
+            cells = [
+                posts,
+                kind,
+                f"{row['seconds']:.1f} s",
+                f"{row['pages_written']:,}",
+                f"{row['peak_mib']:.0f} MiB",
+            ]
+            for name in others.NAMES:
+                theirs = summary.get(f"{name} {kind}")
+                if isinstance(theirs, dict) and not theirs.get("exit_code"):
+                    cells += [f"{theirs['seconds']:.1f} s", ratio(row["seconds"], theirs["seconds"])]
+                else:
+                    cells += ["", ""]
+            lines.append("| " + " | ".join(cells) + " |")
+        served = summary.get("save to served", {})
+        ours = served.get("preview")
+        cells = [
+            posts,
+            "save to served",
+            f"{ours['seconds']:.2f} s" if isinstance(ours, dict) else "",
+            "",
+            "",
+        ]
+        for name in others.NAMES:
+            # the servers: jekyll serve --incremental runs the stock minima blog; hugo server the bare site
+            theirs = served.get({"minima": "jekyll", "jekyll": "", "hugo": "hugo"}[name])
+            if isinstance(theirs, dict):
+                cells += [
+                    f"{theirs['seconds']:.2f} s",
+                    ratio(ours["seconds"], theirs["seconds"]) if isinstance(ours, dict) else "",
+                ]
+            else:
+                cells += ["", ""]
+        if served:
+            lines.append("| " + " | ".join(cells) + " |")
+        for name, reason in {
+            **summary.get("unavailable", {}),
+            **{f"{n} server": r for n, r in served.items() if isinstance(r, str)},
+        }.items():
+            notes[name] = reason
+    lines += [""] + [f"Not measured: {name}: {reason}." for name, reason in notes.items()]
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -315,16 +473,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each size; the median is reported")
     parser.add_argument("--docs", type=Path, default=Path("docs"), help="the site whose configuration to use")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--no-serve", dest="serve", action="store_false", help="leave out the save-to-served measurements"
+    )
     args = parser.parse_args(argv)
     summaries = []
     for posts in args.posts:
-        summary = measure(args.docs.resolve(), posts, args.repeat)
+        summary = measure(args.docs.resolve(), posts, args.repeat, serve=args.serve)
         summaries.append(summary)
         print(table(summary), end="\n\n", flush=True)
     print(json.dumps(summaries, indent=1))
     if args.json:
         args.json.write_text(json.dumps(summaries, indent=1) + "\n", encoding="utf-8")
-    failed = any(row.get("exit_code") for s in summaries for row in s.values() if isinstance(row, dict))
+    print("\nFor README's performance table:\n")
+    print(markdown_table(summaries))
+    # only this project's builds fail the benchmark: a yardstick that cannot run is reported above
+    failed = any(summary[kind]["exit_code"] for summary in summaries for kind in KINDS)
     return 1 if failed else 0
 
 
