@@ -325,3 +325,27 @@ def test_jekyll_scholar_and_tufte_constructs_become_citations_margin_notes_and_e
     assert epigraph.select_one(".attribution").get_text().strip("— \n") == "Derek Walcott, Omeros"
     assert article.select_one("span.newthought").get_text() == "In his later books"
     assert "A sidenote, numbered as a footnote." in article.select_one("aside.footnote").get_text()
+
+
+def test_code_labels_become_captions_and_images_in_html_are_copied_figures(imported) -> None:
+    _, html, outcome = imported
+    article = post_body(html / "posts/2021/code-and-figures.html")
+    # chirpy's {: file="_config.yml" } under a fence: the code block's caption
+    block = article.select_one("div.literal-block-wrapper")
+    assert block.select_one(".code-block-caption .caption-text").get_text() == "_config.yml"
+    assert "timezone: Asia/Shanghai" in block.find("pre").get_text()
+    assert "{:" not in article.get_text()
+    # <img> in a distill layout <div> and in <figure>/<figcaption>: copied, the caption kept
+    for alt in ("A plot in a distill page", "A plot with a caption"):
+        image = article.find("img", alt=alt)
+        assert (html / "posts/2021" / image["src"]).resolve().is_file(), alt
+    figure = article.find("img", alt="A plot with a caption").find_parent("figure")
+    assert figure.select_one("figcaption .caption-text").get_text() == "Training loss over time."
+    # an image whose file is missing links to the old site, and the caption under it stays a caption
+    assert article.find("img", alt="A lost image")["src"] == "https://old.example.net/assets/img/lost.png"
+    caption = article.find("em", string="An italic caption under the lost image.")
+    assert caption is not None
+    assert any(
+        "'/assets/img/lost.png' is not in the Jekyll site" in f
+        for f in findings(outcome, "2021-07-01-code-and-figures.md")
+    )

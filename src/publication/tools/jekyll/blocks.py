@@ -31,6 +31,8 @@ PARSER = (
     .use(deflist_plugin)
 )
 
+#: Chirpy's label of a code block, an attribute list on the line after its fence: {: file="_config.yml" }.
+_FILE_LABEL = re.compile(r"""^[ \t>]*\{:\s*file\s*=\s*(?P<q>["']?)(?P<file>[^"'}]+?)(?P=q)\s*\}\s*$""")
 _LABEL = re.compile(r"\\label\{(?P<label>[^}]+)\}")
 _EQUATION = re.compile(r"^\\begin\{(?P<env>equation\*?|displaymath)\}(?P<math>.*)\\end\{(?P=env)\}$", re.S)
 #: Markdown's backslash escapes (CommonMark: any ASCII punctuation), which kramdown removes in math.
@@ -123,10 +125,14 @@ def hold_blocks(
             continue
         prefix = _prefix(lines[begin], token)
         at = first_line + begin if first_line is not None else None
-        block = _convert(token, page, math, at)
+        end = min(end, len(lines))
+        label = _FILE_LABEL.match(lines[end]) if token.type == "fence" and end < len(lines) else None
+        if label:
+            page.report.count("code file labels to captions")
+            end += 1
+        block = _convert(token, page, math, at, label.group("file").strip() if label else "")
         if block is None:
             continue
-        end = min(end, len(lines))
         # every line after the first carries the prefix ('> ' in a quote, the indent in a list) again
         body = "\n".join(prefix + line if line else prefix.rstrip() for line in block.split("\n"))
         replaced[begin] = (end, prefix + hold(body.removeprefix(prefix)))
@@ -151,14 +157,14 @@ def _prefix(line: str, token: Token) -> str:
     return re.sub(r"[^\s>]", " ", prefix)
 
 
-def _convert(token: Token, page: Page, math: Math, line: int | None) -> str | None:
+def _convert(token: Token, page: Page, math: Math, line: int | None, caption: str = "") -> str | None:
     if token.type == "fence":
         info = token.info.strip()
         if info.startswith("{"):  # a MyST directive written in the post already
             fence = token.markup
             return f"{fence}{token.info}\n{token.content}{fence}"
         language = info.split()[0] if info else ""
-        block, note = code_block(language, token.content)
+        block, note = code_block(language, token.content, caption=caption)
         if note:
             at = page.at
             page.at = line

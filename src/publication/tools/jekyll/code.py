@@ -47,7 +47,13 @@ def fence_for(code: str, char: str = "`") -> str:
 
 
 def code_block(
-    language: str, code: str, *, linenos: bool = False, emphasize: str = "", indent: str = ""
+    language: str,
+    code: str,
+    *,
+    linenos: bool = False,
+    emphasize: str = "",
+    indent: str = "",
+    caption: str = "",
 ) -> tuple[str, str | None]:
     """A MyST code block, and a note if the language was not kept (for the report)."""
     note = None
@@ -64,6 +70,8 @@ def code_block(
     code = code.rstrip("\n")
     fence = fence_for(code)
     options = []
+    if caption:
+        options.append(f":caption: {caption}")
     if linenos:
         options.append(":linenos:")
     if emphasize:

@@ -7,6 +7,7 @@ what Jekyll showed.
 
 from __future__ import annotations
 
+import html
 import re
 import textwrap
 
@@ -18,17 +19,21 @@ from .myst import Page, admonition, admonition_kind
 _BLOCK_START = re.compile(
     r"^ {0,3}<(?P<tag>p|h[1-6]|div|figure|blockquote|img|a|span|details|script|iframe|center)\b", re.I
 )
-#: Classes of <div>s that only lay their content out (Bootstrap's grid, TeXt's cells ...).
-_LAYOUT = re.compile(r"^(row|col(-.*)?|grid.*|cell.*|container.*|m[tbxy]?-.*|p[tbxy]?-.*|d-.*|text-.*)$")
+#: Classes of <div>s that only lay their content out (Bootstrap's grid, TeXt's cells, distill's l-page ...).
+_LAYOUT = re.compile(r"^(l-.*|row|col(-.*)?|grid.*|cell.*|container.*|m[tbxy]?-.*|p[tbxy]?-.*|d-.*|text-.*)$")
 _IMAGE_ONLY = {"a", "img", "span", "br"}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]])")
+_RAW_IMAGE = re.compile(r"""(?P<lead><img\b[^>]*?\bsrc=(?P<quote>["']))(?P<src>[^"'>]+)(?P=quote)""", re.I)
 
 
 def _extent(lines: list[str], start: int, tag: str) -> int | None:
     """The index of the line that closes the element opened on ``lines[start]``, or None."""
     if tag in ("img", "a", "span"):
         end = start
-        while end + 1 < len(lines) and lines[end + 1].strip():
+        # to the blank line, but not over the closing tag of an element it stands in
+        while (
+            end + 1 < len(lines) and lines[end + 1].strip() and not lines[end + 1].lstrip().startswith("</")
+        ):
             end += 1
         return end
     depth = 0
@@ -69,7 +74,26 @@ class Html:
                         continue
             out.append(line)
             index += 1
-        return re.sub(r"\n{3,}", "\n\n", "\n".join(out))
+        return self.raw_images(re.sub(r"\n{3,}", "\n\n", "\n".join(out)))
+
+    def raw_images(self, text: str) -> str:
+        """Images in HTML kept as it is: their files copied, their ``src`` pointed at the copies."""
+
+        def source(match: re.Match[str]) -> str:
+            src = html.unescape(match.group("src"))
+            if is_external(src) or src.startswith(("data:", "../", "_static/")) or "_static/imported/" in src:
+                return match.group(0)
+            self.page.report.count("images in HTML")
+            copied = self.page.assets.link_from(self.page.target, src)
+            if copied is None:
+                old = self.page.assets.old_address(src)
+                self.page.keep(
+                    src, f"image {src!r} is not in the Jekyll site folder: kept linking to {old!r}"
+                )
+                copied = old
+            return f"{match.group('lead')}{html.escape(copied)}{match.group('quote')}"
+
+        return _RAW_IMAGE.sub(source, text)
 
     def element(self, tag: str, source: str) -> str | None:
         """MyST for one HTML block, or None to keep it as it is."""

@@ -154,7 +154,7 @@ class Liquid:
         # Jekyll never publishes a comment: it is dropped, and named in the report so nothing goes unseen
         self.report.count("Liquid comments dropped")
         words = " ".join(inner.split())
-        self.page.keep(tag, f"Liquid comment dropped ({len(words.split())} words: {words[:60]!r})")
+        self.page.drop(tag, f"Liquid comment dropped ({len(words.split())} words: {words[:60]!r})")
         return ""
 
     def block_capture(self, rest: str, inner: str, _tag: str, _indent: str) -> str:

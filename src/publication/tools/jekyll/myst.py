@@ -83,6 +83,10 @@ class Page:
     def keep(self, snippet: str, message: str) -> None:
         self.report.keep(self.line(snippet), message)
 
+    def drop(self, snippet: str, message: str) -> None:
+        """Report a construct left out on purpose (a comment, a script): none of its words are in the post."""
+        self.report.drop(self.line(snippet), message)
+
     def relative(self, target: Path) -> str:
         return Path(os.path.relpath(target, self.target.parent)).as_posix()
 
@@ -121,10 +125,14 @@ class Page:
                 self.keep(
                     snippet or src, f"image {src!r} is not in the Jekyll site folder: kept linking to {old!r}"
                 )
-                tag = f'<img src="{html.escape(old)}" alt="{html.escape(alt)}">'
-                if caption:
-                    return f"<figure>{tag}<figcaption>{html.escape(caption)}</figcaption></figure>"
-                return tag
+                if not is_external(old):
+                    # neither a copy nor an address: raw HTML, which Sphinx does not check (a Markdown
+                    # image of a missing file fails the build); on a line of its own so it swallows nothing
+                    tag = f'<img src="{html.escape(old)}" alt="{html.escape(alt)}">'
+                    if caption:
+                        return f"<figure>{tag}<figcaption>{html.escape(caption)}</figcaption></figure>"
+                    return tag
+                path = old
         if caption or (align and not link):
             options = [f":alt: {alt}"] if alt else []
             if align:

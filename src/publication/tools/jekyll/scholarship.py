@@ -191,8 +191,12 @@ class Scholarship:
 
         def script(match: re.Match[str]) -> str:
             src = re.search(r"""src=["']([^"']+)""", match.group(0))
+            gist = re.match(r"(https://gist\.github\.com/[^?#]+?)\.js", src.group(1)) if src else None
+            if gist:  # what the embed showed, as a link
+                self.page.report.count("embeds (as links)")
+                return f"[View the gist on GitHub]({gist.group(1)})"
             what = f"script {src.group(1)!r}" if src else "inline script"
-            self.page.keep(match.group(0), f"{what} dropped: no page loads or runs another site's code")
+            self.page.drop(match.group(0), f"{what} dropped: no page loads or runs another site's code")
             return ""
 
         text = _D_CITE.sub(cite, text)
