@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -13,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pybtex.database import parse_string
 
-from conftest import ROOTS, copy_site, sphinx_build
+from conftest import DOCS, ROOTS, copy_site, sphinx_build
 from helpers import pages, soup
 from publication.site.identifiers import (
     KNOWN_LICENSES,
@@ -25,6 +27,8 @@ from publication.site.identifiers import (
     people_from_setting,
 )
 from publication.site.scholarly import Author, PostRecord, bibtex_entry
+from publication.tools import screenshots
+from test_browser import browser, chrome, serve  # noqa: F401 (fixtures)
 
 ROOT = ROOTS / "test-identifiers"
 WITH_DOI = "posts/2024/with-doi.html"
@@ -324,3 +328,42 @@ def test_bad_identifiers_fail_the_build_naming_the_setting_or_the_post_and_line(
     assert [a["href"] for a in page.select(".post-byline a.orcid-id")] == [ALAN_ORCID]
     assert page.select_one(".post-affiliation").get_text() == "(Analytical Engines)"
     assert page.select('a[rel~="license"]') == []
+
+
+# -- In a browser: phone, dark, print -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def styled_url(serve: Callable[[Path], str], tmp_path_factory: pytest.TempPathFactory) -> str:  # noqa: F811
+    """tests/roots/test-identifiers with the site's stylesheet (docs/_static/publication.css), served."""
+    out = tmp_path_factory.mktemp("styled-identifiers")
+    styles = ["-D", f"html_static_path={DOCS / '_static'}", "-D", "html_css_files=publication.css"]
+    result = sphinx_build(ROOT, out, *styles)
+    assert result.returncode == 0, result.stderr
+    return serve(out / "html")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_on_a_phone_the_ids_sit_in_the_byline_at_text_size(chrome: Any, styled_url: str, scheme: str) -> None:  # noqa: F811
+    screenshots.emulate(chrome, 390, scheme, height=844)
+    chrome.get(styled_url + WITH_DOI)
+    page_width = chrome.execute_script("return document.documentElement.clientWidth")
+    overflow = chrome.execute_script("return document.documentElement.scrollWidth")
+    assert overflow <= page_width
+    for icon in chrome.find_elements("css selector", ".post-byline a.orcid-id svg"):
+        size = chrome.execute_script("return arguments[0].getBoundingClientRect().toJSON()", icon)
+        assert 10 <= size["width"] <= 20 and 10 <= size["height"] <= 20, size
+        assert size["left"] >= 0 and size["right"] <= page_width
+    license_link = chrome.find_element("css selector", 'footer a[rel~="license"]')
+    assert license_link.is_displayed() and license_link.text == "CC BY-SA 4.0"
+
+
+def test_printed_each_orcid_id_is_written_out_and_the_licence_stays(chrome: Any, styled_url: str) -> None:  # noqa: F811
+    screenshots.emulate(chrome, 1280, "dark", media="print")
+    chrome.get(styled_url + WITH_DOI)
+    written = [
+        chrome.execute_script("return getComputedStyle(arguments[0], '::after').content", link)
+        for link in chrome.find_elements("css selector", ".post-byline a.orcid-id")
+    ]
+    assert written == [f'" {ADA_ORCID}"', f'" {ALAN_ORCID}"']
+    assert chrome.find_element("css selector", "#cite-this-post a.post-license").is_displayed()
