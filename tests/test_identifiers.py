@@ -200,7 +200,9 @@ def test_the_byline_links_each_orcid_with_its_icon_and_names_the_affiliation(sit
         assert icon.find("path")["fill"].upper() == "#A6CE39"
     assert byline.select_one(".post-affiliation").get_text() == f"({AFFILIATION})"
     assert len(byline.select(".post-affiliation")) == 1  # Alan has none
-    assert soup(site / PLAIN).select(".post-byline .orcid-id, .post-byline .post-affiliation") == []
+    plain = soup(site / PLAIN).select_one(".post-byline .post-author")
+    assert plain.select(".orcid-id") == []
+    assert plain.select_one(".post-affiliation").get_text() == "(The Identifier Society)"
 
 
 def test_every_page_names_the_licence_in_its_footer(site: Path) -> None:
@@ -249,7 +251,8 @@ def test_json_ld_has_the_licence_the_doi_and_the_authors_identities(site: Path) 
     assert normalise_doi(json_ld(site / PUNCTUATED)["sameAs"][0]) == PUNCTUATED_DOI
     plain = json_ld(site / PLAIN)
     assert "identifier" not in plain and "sameAs" not in plain and plain["license"] == CC_BY_SA
-    assert "sameAs" not in plain["author"][0]
+    assert plain["author"][0]["@type"] == "Organization"
+    assert "sameAs" not in plain["author"][0] and "affiliation" not in plain["author"][0]  # a Person's field
 
 
 def test_cite_this_post_gives_the_doi_and_the_licence(site: Path) -> None:

@@ -357,7 +357,7 @@ def _json_ld_author(author: Author) -> dict[str, Any]:
         data["url"] = author.url
     if author.orcid:
         data["sameAs"] = [orcid_url(author.orcid)]
-    if author.affiliation:
+    if author.affiliation and not author.organization:  # schema.org gives affiliation to a Person only
         data["affiliation"] = {"@type": "Organization", "name": author.affiliation}
     return data
 

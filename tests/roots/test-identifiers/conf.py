@@ -1,7 +1,7 @@
 # Persistent identifiers and a licence (publication.site.identifiers): two persons with ORCID iDs (one
 # written as its address, one ending in X), an affiliation with characters HTML and BibTeX treat specially,
-# an organisation without either, a post with a DOI written as its address, one with a DOI full of
-# punctuation, and one without; a Creative Commons licence other than the site's own.
+# an organisation with an affiliation but no iD, a post with a DOI written as its address, one with a DOI
+# full of punctuation, and one without; a Creative Commons licence other than the site's own.
 project = "Identifier Test Blog"
 author = "Ada & Alan"
 extensions = [
@@ -33,6 +33,7 @@ publication_license = "CC-BY-SA-4.0"
 publication_people = {
     "ada": {"orcid": "0000-0002-1825-0097", "affiliation": "Analytical <Engines> & Sons {Ltd} 100%"},
     "alan": {"orcid": "https://orcid.org/0000-0002-1694-233X"},
+    "editors": {"affiliation": "The Identifier Society"},
 }
 bibtex_bibfiles = ["refs.bib"]
 html_theme = "furo"
