@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, ROOTS, clean_environ, copy_site, skip_or_fail, sphinx_build
+from publication.tools.jekyll import cli
 from publication.tools.jekyll.accounting import (
     Accounting,
     account,
@@ -466,3 +467,29 @@ def test_the_imported_page_shows_every_word_jekyll_shows(corpus_both_ways, name:
 @pytest.mark.parametrize("name", _cases(CONSTRUCTS / "_posts", RENDERED_CONSTRUCT_LOSSES))
 def test_each_construct_shows_every_word_jekyll_shows(constructs_both_ways, name: str) -> None:
     _compare(constructs_both_ways, name)
+
+
+def test_the_summary_lists_a_silent_loss_and_ends_with_the_balance(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The importer's own summary: a converter that drops a sentence is caught, with the post's file:line."""
+    site = tmp_path / "jekyll"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_posts" / "2020-01-02-two.md").write_text(
+        "---\ntitle: Two\n---\n\nThe first sentence stays.\n\nThe second sentence vanishes.\n"
+    )
+    converted = cli.convert
+
+    def losing(*args, **kwargs):
+        text, report = converted(*args, **kwargs)
+        return text.replace("The second sentence vanishes.", ""), report
+
+    monkeypatch.setattr(cli, "convert", losing)
+    cli.main([str(site), "--to", str(tmp_path / "docs" / "posts")])
+    lines = capsys.readouterr().out.splitlines()
+    assert "Not in the converted posts and not reported above (1):" in lines
+    assert (
+        "  _posts/2020-01-02-two.md:7: words 'the second sentence vanishes': not in the converted post"
+        in lines
+    )
+    assert re.fullmatch(r"Accounting: kept [1-9]\d*, converted \d+, not converted 1 \(listed\)", lines[-1])
