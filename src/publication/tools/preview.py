@@ -161,6 +161,18 @@ def match_posts_again(app: Sphinx) -> None:
     app.config.matched_blog_posts = matched
 
 
+def forget_old_doctrees(app: Sphinx, env: Any, docnames: list[str]) -> None:
+    """Drop the documents about to be read again from Sphinx's cache of doctrees read from disk.
+
+    Sphinx keeps each doctree it loads for writing, and never drops one when its document is read again: a
+    page written in a later build (a sidebar changed) would show its text as it was. One build per
+    application never sees it; Sphinx's own test application empties the cache before every build.
+    """
+    cache = getattr(env, "_pickled_doctree_cache", {})
+    for docname in docnames:
+        cache.pop(docname, None)
+
+
 class PageAssets:
     """The scripts and style sheets every page loads, as they were before the first build.
 
@@ -228,6 +240,7 @@ class Site:
             warningiserror=True,
         )
         self.app.connect("env-get-outdated", self.read_troubled_again)
+        self.app.connect("env-before-read-docs", forget_old_doctrees)
         self.assets = PageAssets(self.app)
 
     def stop(self) -> None:
@@ -261,6 +274,10 @@ class Site:
             app._warncount = 0
             app.statuscode = 0
             match_posts_again(app)
+            # ablog fills its registry of posts from the environment once, into a class attribute, and never
+            # adds a post begun or drops one deleted since: emptied, it is filled again from the
+            # environment, as in a new process
+            ablog.blog.Blog._dict.clear()
             self.assets.restore(app)
             remember_rewritten_files(app)  # publication.site.files runs it once, when the builder starts
             app.build(force_all=False, filenames=[])
@@ -290,6 +307,24 @@ class Site:
             elif Path(path).is_file():
                 self.other_problems.setdefault(str(Path(path).resolve()), []).append(line)
 
+    def bibliography_files(self) -> list[Path]:
+        """The BibTeX files conf.py names (publication.site.citations puts a stand-in in the place of one it
+        cannot read, in the settings the application keeps: the file to watch is the one named)."""
+        if self.app is None:
+            return []
+        config = self.app.config
+        named = getattr(config, "_raw_config", {}).get("bibtex_bibfiles") or config.bibtex_bibfiles or []
+        return [Path(self.app.srcdir, name).resolve() for name in named]
+
+    def configuration_changed(self, changed: Iterable[Path]) -> bool:
+        """Whether conf.py changed: it may load other extensions, or other modules, than the running ones."""
+        return Path(self.settings.source, "conf.py").resolve() in {path.resolve() for path in changed}
+
+    def bibliography_changed(self, changed: Iterable[Path]) -> bool:
+        """Whether a BibTeX file changed: sphinxcontrib-bibtex parses them, and publication.site.citations
+        checks them, once, when the application starts."""
+        return bool(set(self.bibliography_files()) & {path.resolve() for path in changed})
+
     def watched(self) -> list[Path]:
         """The files and folders whose changes the preview builds: the site's sources and configuration,
         its bibliography files, templates and static files, the package and anything else asked for."""
@@ -298,12 +333,8 @@ class Site:
             paths.remove(PACKAGE)  # its templates and static files are then not watched either
         if self.app is not None:
             config, confdir = self.app.config, Path(self.app.confdir)
-            for name in (
-                *getattr(config, "bibtex_bibfiles", []),
-                *config.templates_path,
-                *config.html_static_path,
-            ):
-                paths.append(Path(self.app.srcdir if name in config.bibtex_bibfiles else confdir, name))
+            paths += self.bibliography_files()
+            paths += [confdir / name for name in (*config.templates_path, *config.html_static_path)]
         resolved = {Path(os.path.normpath(path.resolve())) for path in paths if path.exists()}
         # a path inside another watched folder is watched with it
         return sorted(p for p in resolved if not any(p != q and p.is_relative_to(q) for q in resolved))
@@ -452,10 +483,11 @@ def changes(site: Site, stop: threading.Event) -> Iterator[set[Path]]:
                 break
 
 
-def restart_process() -> None:
-    """Run the preview again in a new process image: the package's code changed under it."""
-    print("publication's code changed: starting the preview again", flush=True)
-    os.execv(sys.executable, [sys.executable, "-m", "publication.tools.preview", *sys.argv[1:]])
+def restart_process(port: int) -> None:
+    """Run the preview again in a new process image, on the same port: code it imported changed under it
+    (the package, or conf.py, which may load other extensions than the running ones)."""
+    arguments = [*sys.argv[1:], "--port", str(port)]  # the last --port counts; 0 became a real one
+    os.execv(sys.executable, [sys.executable, "-m", "publication.tools.preview", *arguments])
 
 
 def report(outcome: Outcome, stream: Any = sys.stdout) -> None:
@@ -496,16 +528,16 @@ def serve(settings: Settings, port: int, *, stop: threading.Event | None = None)
     threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
     try:
         for changed in changes(site, stop):
-            configuration = Path(settings.source, "conf.py").resolve()
             code = [path for path in changed if path.suffix == ".py" and path.is_relative_to(PACKAGE)]
-            if code and settings.code_reload:
+            if (code and settings.code_reload) or site.configuration_changed(changed):
+                cause = code[0] if code else Path(settings.source, "conf.py")
+                print(f"{cause} changed: starting the preview again", flush=True)
                 server.closing.set()
                 server.server_close()
-                restart_process()
-            if configuration in {path.resolve() for path in changed}:
-                print("conf.py changed: starting Sphinx again", flush=True)
+                restart_process(port)
+            if site.bibliography_changed(changed):
                 with reading:
-                    site.stop()
+                    site.stop()  # the next build starts a new application, which reads the file
             build(changed)
     except KeyboardInterrupt:
         pass

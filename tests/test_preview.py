@@ -1,0 +1,367 @@
+"""nox -s preview (publication.tools.preview): one process keeps the build in memory, serves it on 127.0.0.1
+and tells open pages to reload; what it serves is what a clean build with drafts writes, after every kind
+of change a writer makes."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import queue
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import DOCS, PUBLICATION, clean_environ, copy_site, sphinx_build
+from publication.tools.preview import SCRIPT, SCRIPT_TAG, with_reload_script
+
+POST = "posts/2020/capabilities-of-deep-learning-models-to-generalize"
+#: Only a guard against a preview that hangs: no assertion here is about speed.
+PATIENCE = 120
+
+
+@dataclass
+class Preview:
+    site: Path
+    output: Path
+    port: int
+    process: subprocess.Popen[str]
+    log: list[str]
+    docs_conf: Path
+
+    def url(self, path: str = "") -> str:
+        return f"http://127.0.0.1:{self.port}/{path}"
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        try:
+            with urllib.request.urlopen(self.url(path), timeout=PATIENCE) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, b""
+
+    def page(self, path: str) -> BeautifulSoup:
+        status, body = self.get(path)
+        assert status == 200, (path, status)
+        return BeautifulSoup(body, "html.parser")
+
+
+class Events:
+    """A page's event stream, read as a browser's EventSource would."""
+
+    def __init__(self, preview: Preview) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=PATIENCE)
+        self.connection.request("GET", "/__preview__/events")
+        self.response = self.connection.getresponse()
+        assert self.response.status == 200
+        assert self.response.getheader("Content-Type") == "text/event-stream"
+        self.events: queue.Queue[tuple[str, dict]] = queue.Queue()
+        threading.Thread(target=self.read, daemon=True).start()
+        name, status = self.next()
+        assert name == "status"  # what a page is told as it connects
+        self.status = status
+
+    def read(self) -> None:
+        name, data = "message", ""
+        try:
+            for raw in self.response:
+                line = raw.decode().rstrip("\n")
+                if line.startswith("event: "):
+                    name = line.removeprefix("event: ")
+                elif line.startswith("data: "):
+                    data += line.removeprefix("data: ")
+                elif not line and data:
+                    self.events.put((name, json.loads(data)))
+                    name, data = "message", ""
+        except (OSError, ValueError):
+            return
+
+    def next(self) -> tuple[str, dict]:
+        return self.events.get(timeout=PATIENCE)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def reloaded(preview: Preview, change: Callable[[], None], done: Callable[[], bool] | None = None) -> dict:
+    """Make a change and wait for the reload event of the build that shows it; return that event's status.
+
+    An editor's save may come as more than one batch of changes, each a build: wait until ``done`` holds.
+    """
+    events = Events(preview)
+    try:
+        change()
+        while True:
+            try:
+                name, status = events.next()
+            except queue.Empty:
+                raise AssertionError("no build showed the change:\n" + "".join(preview.log[-60:])) from None
+            if name == "reload" and (done is None or done()):
+                return status
+    finally:
+        events.close()
+
+
+def frozen_docs_conf(folder: Path) -> Path:
+    """A copy of docs/conf.py with the templates and static files it names, for the test root's conf.py: the
+    preview and the clean build it is compared with then read the same ones, whatever changes in docs/."""
+    for name in ("_templates", "_static"):
+        if (DOCS / name).is_dir():
+            shutil.copytree(DOCS / name, folder / name)
+    shutil.copy2(DOCS / "conf.py", folder / "conf.py")
+    return folder / "conf.py"
+
+
+def start_preview(site: Path, output: Path, docs_conf: Path) -> Preview:
+    command = [sys.executable, "-m", "publication.tools.preview", str(site), str(output / "html")]
+    # --no-code-reload: other people's edits of the package must not restart it under the test
+    command += ["--doctrees", str(output / "doctrees"), "--port", "0", "--no-code-reload"]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=clean_environ(PUBLICATION_DOCS_CONF=str(docs_conf)),
+    )
+    log: list[str] = []
+    ready: queue.Queue[int] = queue.Queue()
+
+    def drain() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            log.append(line)
+            if found := re.search(r"Serving the preview on http://127\.0\.0\.1:(\d+)/", line):
+                ready.put(int(found[1]))
+        ready.put(0)
+
+    threading.Thread(target=drain, daemon=True).start()
+    port = ready.get(timeout=PATIENCE * 2)
+    assert port, "".join(log)
+    return Preview(site, output / "html", port, process, log, docs_conf)
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Preview]:
+    """One preview of a copy of tests/roots/test-publication for the whole module: the tests below change
+    the site one after another, as a writer does, each leaving it buildable."""
+    base = tmp_path_factory.mktemp("preview")
+    docs_conf = frozen_docs_conf(base / "docs")
+    started = start_preview(copy_site(PUBLICATION, base / "site"), base / "out", docs_conf)
+    yield started
+    started.process.terminate()
+    started.process.wait(timeout=PATIENCE)
+
+
+def assert_serves_a_clean_build(preview: Preview, tmp_path: Path) -> None:
+    """Every file of a clean strict build with drafts is served with the same bytes (pages with the reload
+    script added, and only that), and the preview's folder holds no file the clean build lacks."""
+    clean = sphinx_build(
+        preview.site,
+        tmp_path / "clean",
+        "-D",
+        "publication_show_drafts=1",
+        env={"PUBLICATION_DOCS_CONF": str(preview.docs_conf)},
+    )
+    assert clean.returncode == 0, clean.stderr
+    built = tmp_path / "clean" / "html"
+    files = sorted(
+        path.relative_to(built).as_posix()
+        for path in built.rglob("*")
+        if path.is_file() and not path.name.startswith(".")
+    )
+    for name in files:
+        status, served = preview.get(name)
+        assert status == 200, name
+        expected = built.joinpath(name).read_bytes()
+        if name.endswith(".html"):
+            assert served.count(SCRIPT_TAG) == 1, name
+            served = served.replace(SCRIPT_TAG, b"")
+        assert served == expected, (name, *difference(served, expected))
+    own = sorted(
+        path.relative_to(preview.output).as_posix()
+        for path in preview.output.rglob("*")
+        if path.is_file() and not path.name.startswith(".")
+    )
+    assert own == files
+
+
+def difference(served: bytes, expected: bytes) -> tuple[bytes, bytes]:
+    """Where two files first differ, with some context."""
+    at = next((i for i, (a, b) in enumerate(zip(served, expected, strict=False)) if a != b), None)
+    at = min(len(served), len(expected)) if at is None else at
+    return served[max(0, at - 300) : at + 200], expected[max(0, at - 300) : at + 200]
+
+
+def write(path: Path, text: str) -> Callable[[], None]:
+    return lambda: path.write_text(text, encoding="utf-8")
+
+
+def test_the_preview_serves_what_a_clean_build_with_drafts_writes(preview: Preview, tmp_path: Path) -> None:
+    assert_serves_a_clean_build(preview, tmp_path)
+
+
+def test_it_listens_on_the_loopback_address_only(preview: Preview) -> None:
+    """The kernel's table of listening sockets: the preview's port is bound to 127.0.0.1, not to 0.0.0.0 or
+    an IPv6 address that other machines could reach."""
+    listening = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not Path(table).is_file():
+            pytest.skip("needs Linux's /proc/net/tcp")
+        for row in Path(table).read_text().splitlines()[1:]:
+            local, state = row.split()[1], row.split()[3]
+            address, port = local.split(":")
+            if state == "0A" and int(port, 16) == preview.port:  # 0A: LISTEN
+                listening.append(address)
+    assert listening == ["0100007F"]  # 127.0.0.1, little-endian
+
+
+def test_pages_load_the_reload_script_from_the_preview_itself(preview: Preview) -> None:
+    home = preview.page("index.html")
+    scripts = [tag["src"] for tag in home.select("script[src]")]
+    assert SCRIPT in scripts
+    assert all("//" not in src for src in scripts)  # nothing from another site
+    status, script = preview.get(SCRIPT.lstrip("/"))
+    assert status == 200 and b"EventSource" in script
+
+
+def test_an_edit_is_served_and_open_pages_reload(preview: Preview) -> None:
+    post = preview.site / f"{POST}.md"
+    text = post.read_text(encoding="utf-8")
+    edited = text.replace("still remains an active research field", "is a field edited in the preview", 1)
+    # the description is the post's summary in listings: the pages that show it are written again
+    edited = edited.replace(
+        "Why do deep networks generalize?", "Why do networks generalize, asks the edit?", 1
+    )
+    assert edited.count("edit") == text.count("edit") + 2
+    status = reloaded(preview, write(post, edited))
+    assert status["problems"] == []
+    article = preview.page(f"{POST}.html").select_one("article").get_text(" ", strip=True)
+    assert "is a field edited in the preview" in " ".join(article.split())
+    home = preview.page("index.html").select_one("article").get_text(" ", strip=True)
+    assert "Why do networks generalize, asks the edit?" in " ".join(home.split())
+
+
+NEW_POST = "posts/2021/a-post-begun-in-the-preview"
+
+
+def new_post(tags: str) -> str:
+    return (
+        "---\ntitle: A post begun in the preview\ndate: 2021-03-01 10:00:00 +00:00\nauthor: editors\n"
+        f"category: Research\ntags: [{tags}]\n---\n\nIts first words, written while the preview ran.\n"
+    )
+
+
+def listed(preview: Preview, page: str) -> bool:
+    """Whether ``page`` links to the new post in its content (not only in the sidebar)."""
+    soup = preview.page(page)
+    content = soup.select_one("article") or soup
+    return any(
+        a["href"].split("#")[0].endswith(f"{NEW_POST.split('/')[-1]}.html") for a in content.select("a[href]")
+    )
+
+
+def test_a_new_post_gets_its_page_and_joins_the_listings(preview: Preview) -> None:
+    path = preview.site / f"{NEW_POST}.md"
+    path.parent.mkdir(exist_ok=True)
+    status = reloaded(preview, write(path, new_post("begun in the preview")))
+    assert status["problems"] == []
+    assert "Its first words" in preview.page(f"{NEW_POST}.html").select_one("article").get_text()
+    assert listed(preview, "index.html")
+    assert listed(preview, "blog/tag/begun-in-the-preview.html")
+    assert listed(preview, "blog/2021.html")
+    recent = preview.page("about.html").select_one("nav.blog-sidebar").get_text(" ", strip=True)
+    assert "A post begun in the preview" in recent
+
+
+def test_a_tag_change_moves_the_post_between_tag_pages(preview: Preview) -> None:
+    path = preview.site / f"{NEW_POST}.md"
+    status = reloaded(preview, write(path, new_post("retagged")))
+    assert status["problems"] == []
+    assert listed(preview, "blog/tag/retagged.html")
+    # no post carries the old tag any more: its page is gone, as in a clean build
+    assert preview.get("blog/tag/begun-in-the-preview.html")[0] == 404
+    tags = preview.page(f"{NEW_POST}.html").select_one("article").get_text(" ", strip=True)
+    assert "retagged" in tags
+
+
+def test_a_bibliography_change_shows_in_the_posts_that_cite_it(preview: Preview) -> None:
+    bib = preview.site / "refs.bib"
+    text = bib.read_text(encoding="utf-8")
+    edited = text.replace("title        = {Flat Minima}", "title        = {Flat Minima, Revisited}", 1)
+    assert edited != text
+
+    def references() -> str:
+        return preview.page(f"{POST}.html").select_one("article").get_text(" ", strip=True)
+
+    # the bibliography style writes titles in sentence case
+    status = reloaded(preview, write(bib, edited), done=lambda: "Flat minima, revisited" in references())
+    assert status["problems"] == []
+
+
+def test_a_broken_post_is_named_with_its_line_and_the_next_save_recovers(preview: Preview) -> None:
+    path = preview.site / f"{NEW_POST}.md"
+    good = path.read_text(encoding="utf-8")
+    broken = good.replace("tags: [retagged]", "tags: [retagged\nthis: is: not: yaml")
+    status = reloaded(preview, write(path, broken))
+    assert any(
+        re.search(rf"{re.escape(NEW_POST)}\.md:\d+: (WARNING|ERROR)", problem)
+        for problem in status["problems"]
+    ), status
+    assert preview.get("index.html")[0] == 200  # still serving
+    # a change elsewhere builds again: the post's problem is still reported, as it is still there
+    about = preview.site / "about.md"
+    status = reloaded(preview, write(about, about.read_text(encoding="utf-8") + "\nOne more line.\n"))
+    assert any(NEW_POST in problem for problem in status["problems"]), status
+    status = reloaded(preview, write(path, good))
+    assert status["problems"] == []
+    assert "Its first words" in preview.page(f"{NEW_POST}.html").select_one("article").get_text()
+
+
+def test_a_deleted_post_is_gone(preview: Preview) -> None:
+    path = preview.site / f"{NEW_POST}.md"
+    status = reloaded(preview, path.unlink)
+    assert status["problems"] == []
+    assert preview.get(f"{NEW_POST}.html")[0] == 404
+    assert not listed(preview, "index.html")
+    assert preview.get("blog/tag/retagged.html")[0] == 404
+
+
+def test_after_every_change_the_preview_still_serves_a_clean_build(preview: Preview, tmp_path: Path) -> None:
+    assert_serves_a_clean_build(preview, tmp_path)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    head=st.binary(max_size=200).filter(lambda b: b"</head>" not in b.lower()),
+    tail=st.binary(max_size=200),
+)
+def test_the_reload_script_is_added_once_before_the_head_ends(head: bytes, tail: bytes) -> None:
+    page = head + b"</head>" + tail
+    served = with_reload_script(page)
+    assert served.replace(SCRIPT_TAG, b"", 1) == page
+    assert served.index(SCRIPT_TAG) == len(head)
+
+
+def test_the_preview_never_writes_into_the_published_folder(tmp_path: Path) -> None:
+    site = copy_site(PUBLICATION, tmp_path / "site")
+    result = subprocess.run(
+        [sys.executable, "-m", "publication.tools.preview", str(site), str(site / "_build" / "html")],
+        capture_output=True,
+        text=True,
+        env=clean_environ(PUBLICATION_DOCS_CONF=str(DOCS / "conf.py")),
+        check=False,
+        timeout=PATIENCE,
+    )
+    assert result.returncode == 2
+    assert "never writes into the published site's folder" in result.stderr
+    assert not (site / "_build").exists()
