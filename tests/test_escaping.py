@@ -38,6 +38,8 @@ CATEGORY = '<img src=x onerror=alert("category")>'
 AUTHOR = '<b onmouseover=alert("author")>Eve</b> } \\ % # & $ _ ~ ^'
 DESCRIPTION = '<i onclick=alert("description")>Described</i> &amp; & "quoted" </script>'
 IMAGE_ALT = '"><svg onload=alert("alt")>'
+SERIES = '</script><svg onload=alert("series")> &amp; Part'  # the hostile post's and über-minima's
+SERIES_PAGE = "blog/series/scriptsvg-onloadalertseries-amp-part.html"
 GISCUS_TERM = '"><svg onload=alert("giscus")>'  # from conf.py: what a template does with a value reaching it
 HOSTILE = "posts/2022/hostile.html"
 IMAGE = "_static/header pic.svg"  # the post's header image
@@ -131,6 +133,9 @@ def test_the_post_shows_its_front_matter_as_written(site: Path) -> None:
     assert image["alt"] == IMAGE_ALT
     assert file_of(site, urljoin(BASE + HOSTILE, image["src"])) == site / IMAGE
     assert TITLE in page.select_one("#cite-this-post .post-cite-reference").get_text()
+    series = page.select_one("nav.post-series")
+    assert series.p.get_text() == f"Part 2 of 2 in {SERIES}"
+    assert [a.get_text() for a in series.select("ol a")] == ["Post in über-minima", TITLE]
 
 
 #: For each template we ship: where on a page it renders a hostile value, and what a reader must see there
@@ -176,6 +181,12 @@ SHOWN_BY_TEMPLATE: dict[str, list[tuple[str, str, str | None, tuple[str, ...]]]]
             "title",
             (f"Hostile Blog: posts tagged “{TAGS[0]}” (Atom)",),
         )
+    ],
+    "series.html": [
+        (SERIES_PAGE, "article h1", None, (f"Series: {SERIES}",)),
+        (SERIES_PAGE, "head title", None, (f"Series: {SERIES} - Hostile Blog documentation",)),
+        (SERIES_PAGE, ".post-card-title a", None, (TITLE,)),
+        (SERIES_PAGE, ".post-card .post-tag", None, TAGS),
     ],
     # the template prints no post text itself; the page it makes does, in the sidebar
     "search.html": [("search.html", ".blog-sidebar a", None, (TITLE,))],
@@ -311,7 +322,7 @@ def test_feeds_carry_the_text_as_written(site: Path) -> None:
         feed = feedparser.parse((site / name).read_bytes())
         [entry] = [entry for entry in feed.entries if entry.link == BASE + HOSTILE]
         assert entry.title == TITLE, name
-        assert [tag.term for tag in entry.tags] == [CATEGORY, *TAGS], name
+        assert [tag.term for tag in entry.tags] == [CATEGORY, *TAGS, SERIES], name  # the series last
     atom = feedparser.parse((site / "blog/atom.xml").read_bytes())
     assert [author.name for author in atom.entries[0].authors] == [AUTHOR]
     tag_feed = feedparser.parse((site / "blog/tag/svg-onloadalerttag/atom.xml").read_bytes())
@@ -331,6 +342,7 @@ def test_every_json_feed_parses_and_its_addresses_lead_to_files(site: Path) -> N
     items = json.loads((site / "blog/feed.json").read_text(encoding="utf-8"))["items"]
     [item] = [item for item in items if item["url"] == BASE + HOSTILE]
     assert item["title"] == TITLE and item["tags"] == [CATEGORY, *TAGS]
+    assert item["_publication"]["series"]["name"] == SERIES
     assert [author["name"] for author in item["authors"]] == [AUTHOR]
     assert {file_of(site, item["url"]) for item in items} >= {site / name for name in ODD_NAMES}
 
