@@ -23,6 +23,7 @@ from helpers import soup
 from publication.site.frontmatter import read_notebook_front_matter
 from publication.site.notebooks import sanitise_html_output
 from publication.site.reading_time import words_of
+from test_rebuilds import assert_same_as_clean_build, outputs
 
 ROOT = ROOTS / "test-notebooks"
 BASE = "https://notebooks.example.org/"
@@ -65,6 +66,17 @@ def test_outputs_run_nothing_and_load_nothing_from_another_site(notebook_site: P
         if element.name == "link" and element.get("rel") not in (["stylesheet"], ["preload"]):
             continue
         assert not urlsplit(address).netloc, f"{element.name} loads {address}"
+
+
+def style_sheets(page: Path) -> list[str]:
+    return [Path(urlsplit(link["href"]).path).name for link in soup(page).find_all("link", rel="stylesheet")]
+
+
+def test_notebook_styles_only_where_a_notebook_is_shown(notebook_site: Path) -> None:
+    post = style_sheets(notebook_site / f"{RAW_CELL_POST}.html")
+    assert "publication-notebook.css" in post
+    assert not [name for name in post if name.startswith("mystnb.")], "MyST-NB's follows the system's scheme"
+    assert "publication-notebook.css" not in style_sheets(notebook_site / "about.html")
 
 
 def test_the_front_matter_cell_is_the_front_matter_not_text(notebook_site: Path) -> None:
@@ -245,3 +257,39 @@ def test_execution_is_opt_in_cached_and_a_raising_cell_fails_naming_it(tmp_path:
     assert failed.returncode != 0
     assert f"runs.ipynb:{line}: WARNING: cell 4 raised NameError" in failed.stderr, failed.stderr
     assert "Traceback (most recent call last)" not in failed.stderr
+
+
+def test_editing_and_adding_notebooks_then_rebuilding_matches_a_clean_build(tmp_path: Path) -> None:
+    site = copy_site(ROOT, tmp_path / "src")
+    incremental = tmp_path / "incremental"
+    assert sphinx_build(site, incremental).returncode == 0
+    notebook = site / f"{RAW_CELL_POST}.ipynb"
+    notebook.write_text(
+        notebook.read_text(encoding="utf-8")
+        .replace("41.25", "43.5")
+        .replace('stroke=\\"black', 'stroke=\\"red'),
+        encoding="utf-8",
+    )
+    write_notebook(site / "posts/2024/added.ipynb", "---\ntitle: Added later\ndate: 2024-06-01\n---")
+    result = sphinx_build(site, incremental)  # no -E: Sphinx reads only what changed
+    assert result.returncode == 0, result.stderr
+    assert_same_as_clean_build(site, incremental, tmp_path / "clean")
+    page = article(incremental / "html", RAW_CELL_POST)
+    assert "43.5" in page.get_text()
+    svg = next(img["src"] for img in page.select(".cell_output img") if img["src"].endswith(".svg"))
+    assert 'stroke="red"' in (incremental / "html" / RAW_CELL_POST).parent.joinpath(svg).read_text()
+
+
+def test_a_parallel_build_of_notebooks_gives_the_serial_bytes(tmp_path: Path) -> None:
+    site = copy_site(ROOT, tmp_path / "src")
+    for number in range(4):  # more than five documents, or Sphinx reads them in one process anyway
+        text = (site / f"{RAW_CELL_POST}.ipynb").read_text(encoding="utf-8")
+        copy = text.replace("Sharp minima, computed", f"Copy {number}").replace("41.25", f"{number}.5")
+        (site / f"posts/2024/copy-{number}.ipynb").write_text(copy, encoding="utf-8")
+    parallel = sphinx_build(site, tmp_path / "parallel", "-j", "2")
+    assert parallel.returncode == 0, parallel.stderr
+    assert "WARNING" not in parallel.stderr
+    assert sphinx_build(site, tmp_path / "serial").returncode == 0
+    one, two = outputs(tmp_path / "parallel/html"), outputs(tmp_path / "serial/html")
+    assert one.keys() == two.keys()
+    assert [name for name in one if one[name] != two[name]] == []

@@ -42,3 +42,15 @@ def test_myst_warnings_still_come_through(site: Path, tmp_path: Path) -> None:
     result = sphinx_build(site, tmp_path / "out")
     assert result.returncode == 1
     assert "myst.xref_missing" in result.stderr
+
+
+def test_a_notebook_site_prints_no_myst_nb_configuration(site: Path, tmp_path: Path) -> None:
+    conf = site / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8").replace('"myst_parser"', '"myst_nb"'), encoding="utf-8")
+    result = sphinx_build(site, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "NbParserConfig" not in result.stdout + result.stderr
+    assert "MdParserConfig" not in result.stdout + result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) < 200
+    verbose = sphinx_build(site, tmp_path / "verbose", "-v")
+    assert "NbParserConfig(" in verbose.stdout

@@ -18,6 +18,7 @@ Markdown ones do:
   image outputs get a text alternative ("Output of cell 3") unless the cell's metadata gives one;
 - MyST Markdown notebooks with a ``date:`` in their front matter can be read at all (MyST-NB's reader keeps
   YAML dates as datetimes, which the notebook it writes cannot hold);
+- an output that changed leaves no stale file in ``_images`` on a rebuild;
 - cells are styled in furo's colours (``publication-notebook.css``, on pages that show a notebook): MyST-NB's
   own style sheet follows the system's colour scheme rather than furo's switch, and no page loads it.
 """
@@ -259,6 +260,23 @@ def cell_styles(app: Sphinx, pagename: str, templatename: str, context: dict, do
     drop_from_page(context, "css_files", {name for name in sheets if name.startswith("mystnb.")})
 
 
+#: How MyST-NB names an output it writes as a file: the SHA-256 of its content.
+OUTPUT_FILE = re.compile(r"[0-9a-f]{64}\.[A-Za-z0-9]+")
+
+
+def drop_stale_outputs(app: Sphinx, exception: Exception | None) -> None:
+    """Output files no page shows any more leave ``_images``: an output that changed gets a new name, and
+    Sphinx never deletes the old file, so a rebuild would publish what a clean build does not."""
+    if exception is not None or app.builder.format != "html":
+        return
+    shown = {Path(unique).name for _docnames, unique in app.env.images.values()}
+    folder = Path(app.outdir) / "_images"
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if OUTPUT_FILE.fullmatch(path.name) and path.name not in shown:
+                path.unlink()
+
+
 READ_MYST_NOTEBOOK = Patch(
     owner="myst_nb.core.read",
     name="read_myst_markdown_notebook",
@@ -277,6 +295,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", report_execution_errors)
     app.connect("doctree-read", prepare_outputs)
     app.connect("config-inited", add_static_path)
+    app.connect("build-finished", drop_stale_outputs)
     # after MyST-NB and every extension added its style sheets (unused_styles runs there too)
     app.connect("html-page-context", cell_styles, priority=900)
     if "myst_nb" in app.config.extensions:
