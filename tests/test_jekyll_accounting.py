@@ -493,3 +493,14 @@ def test_the_summary_lists_a_silent_loss_and_ends_with_the_balance(
         in lines
     )
     assert re.fullmatch(r"Accounting: kept [1-9]\d*, converted \d+, not converted 1 \(listed\)", lines[-1])
+
+
+def test_one_construct_of_the_output_stands_for_one_of_the_source() -> None:
+    """An image shown twice and kept once is a loss; so is a short equation that another one contains."""
+    source = "![A dot](/img/dot.png)\n\nAgain: ![A dot](/img/dot.png)\n\nWith $$x$$ and $$x + y = 1$$.\n"
+    whole = "---\ntitle: T\n---\n\n![A dot](dot.png)\n\nAgain: ![A dot](dot.png)\n\n"
+    whole += "With {math}`x` and {math}`x + y = 1`.\n"
+    assert _account(whole, source=source).silent == []
+    once = whole.replace("Again: ![A dot](dot.png)", "Again:").replace("{math}`x` and", "and")
+    lost = {(loss.kind, loss.line) for loss in _account(once, source=source).silent}
+    assert lost == {("image", 7), ("equation", 9)}

@@ -46,8 +46,6 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .report import Finding, PostReport
 
-#: The kinds of construct counted one by one (words are counted per block of prose).
-KINDS = ("image", "link", "note", "citation", "equation", "script", "abbreviation", "liquid tag")
 #: MyST extensions of the site (docs/conf.py's myst_enable_extensions) that change how a post is parsed.
 MYST_EXTENSIONS = ("colon_fence", "deflist", "attrs_block", "attrs_inline", "dollarmath", "amsmath")
 
@@ -58,8 +56,8 @@ _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 # kramdown's attribute lists, extensions and header ids ({: .notice}, {::comment}, {#local-urls})
 _KRAMDOWN_IAL = re.compile(r"\{::?[^}\n]*\}|\{:/[^}\n]*\}|\{#[\w:.-]+\}")
 _KRAMDOWN_TOC = re.compile(r"\{:\s*\.?toc\s*\}\s*$")
-#: Arguments of an {% include %} that themes print as text (fastpages' alerts, galleries' captions).
 _PARAMETER = re.compile(r"""\b(?P<key>\w+)\s*=\s*(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)'|(?P<bare>\S+))""")
+#: Arguments of an {% include %} that themes print as text (fastpages' alerts, galleries' captions).
 _INCLUDE_TEXT = ("text", "caption", "title", "content", "description", "quote", "summary")
 
 
@@ -90,10 +88,6 @@ class Inventory:
     code: Counter[str] = field(default_factory=Counter)
     code_blocks: list[Block] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
-
-    @property
-    def prose(self) -> Counter[str]:
-        return Counter(word for block in self.blocks for word in block.words)
 
 
 @dataclass(frozen=True)
@@ -668,6 +662,12 @@ def _tex_key(tex: str) -> str:
 # -- The balance ---------------------------------------------------------------------------------------
 
 
+#: Characters (of TeX without spaces and braces) an equation needs before it is looked for inside another.
+_MERGED_AT_LEAST = 6
+#: Kinds of which one construct of the output may stand for several of the source's.
+_SHARED = {"citation", "equation", "note"}
+
+
 def _matches(item: Item, other: Item) -> bool:
     if item.kind != other.kind and not (item.kind == "script" and other.kind == "link"):
         return False
@@ -675,12 +675,10 @@ def _matches(item: Item, other: Item) -> bool:
         return bool(item.value) and _url_key(other.value) == item.key.removesuffix(".js")
     if item.kind == "citation":
         return other.key == item.key or other.key.startswith(item.key)
-    if item.kind == "equation":
-        return bool(other.key) and (item.key == other.key or item.key in other.key or other.key in item.key)
+    if item.kind == "equation":  # a short one (x) is too common to be found inside another
+        return item.key == other.key or (len(item.key) >= _MERGED_AT_LEAST and item.key in other.key)
     if item.kind == "note":
-        return f" {item.key} " in f" {other.key} " or (
-            bool(other.key) and f" {other.key} " in f" {item.key} "
-        )
+        return f" {item.key} " in f" {other.key} "
     if item.kind == "link":
         return item.key == other.key or _url_key(item.value) == _url_key(other.value)
     return item.key == other.key
@@ -731,12 +729,19 @@ def account(
             else:
                 lost(item.kind, item.lines, repr(item.value), "not in the converted post", words=True)
             continue
-        match = next((other for other in remaining if _matches(item, other)), None)
+        # one for one where the same construct is there; else a citation key cited again, or an equation or
+        # note merged into a longer one, may stand for several of the source's
+        match = next(
+            (other for other in remaining if other.kind == item.kind and other.key == item.key), None
+        )
+        match = match or next((other for other in remaining if _matches(item, other)), None)
+        if match is not None:
+            remaining.remove(match)
+        elif item.kind in _SHARED:
+            match = next((other for other in after.items if _matches(item, other)), None)
         if match is None:
             lost(item.kind, item.lines, repr(item.value or item.key), "not in the converted post")
             continue
-        if item.kind not in ("citation", "equation", "note"):
-            remaining.remove(match)  # a key cited twice may be one citation in the output
         if match.form == item.form and match.value == item.value:
             result.kept += 1
         else:
