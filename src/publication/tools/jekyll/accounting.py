@@ -512,6 +512,22 @@ def output_inventory(text: str) -> Inventory:
 
 _SKIPPED = {"style", "template", "head", "title", "d-contents", "d-byline", "d-front-matter", "d-appendix"}
 _CODE = {"pre", "code", "kbd", "samp"}
+_PARAGRAPHS = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "dt",
+    "dd",
+    "td",
+    "th",
+    "blockquote",
+    "figcaption",
+}
 _EMBEDS = {"script", "iframe", "embed", "object"}
 
 
@@ -612,11 +628,17 @@ class _Walker:
             self._walk_markdown(element)
             return
         if descend:
+            # the output's blocks of prose, as the source's markers make the source's
+            apart = not self.source and tag in _PARAGRAPHS
+            if apart:
+                self.close_block()
             inner_code = code or tag in _CODE
             self.text(element.text, inner_code)
             for child in element:
                 self.walk(child, inner_code)
                 self.text(child.tail, inner_code)
+            if apart:
+                self.close_block()
 
     def _walk_markdown(self, element: Any) -> None:
         """kramdown reads the inside of an HTML element marked ``markdown="1"`` as Markdown."""
@@ -769,9 +791,25 @@ def account(
 def _unmatched_prose(before: Inventory, after: Inventory) -> Iterator[tuple[Block, list[str], list[str]]]:
     """Each block of the source's prose with its words missing from the output's prose, and those of them
     found only in the output's code. The two word sequences are aligned first (so a common word is matched
-    where it stands), then what the alignment leaves is matched in any order (notes moved to the end)."""
-    source = [(index, word) for index, block in enumerate(before.blocks) for word in block.words]
-    output = [word for block in after.blocks for word in block.words]
+    where it stands), then what the alignment leaves is matched in any order (notes moved to the end).
+    Blocks found whole in the output (most of them) are set aside first: aligning is quadratic."""
+    whole: dict[tuple[str, ...], list[int]] = {}
+    for index, block in enumerate(after.blocks):
+        whole.setdefault(tuple(block.words), []).append(index)
+    found: set[int] = set()
+    used: set[int] = set()
+    for index, block in enumerate(before.blocks):
+        candidates = whole.get(tuple(block.words))
+        if candidates:
+            used.add(candidates.pop(0))
+            found.add(index)
+    source = [
+        (index, word)
+        for index, block in enumerate(before.blocks)
+        if index not in found
+        for word in block.words
+    ]
+    output = [word for index, block in enumerate(after.blocks) if index not in used for word in block.words]
     matcher = difflib.SequenceMatcher(None, [word for _, word in source], output, autojunk=False)
     unmatched: list[int] = []
     spare: Counter[str] = Counter()
