@@ -22,7 +22,7 @@ language = "en"
 extensions = [
     "publication",  # ours (src/publication): every concern, in its order
     # third-party
-    "myst_parser",
+    "myst_nb",  # MyST-NB: notebook posts, and MyST Markdown (it loads myst_parser, with the myst_* settings)
     "ablog",
     "sphinxcontrib.bibtex",
     "sphinxext.opengraph",
@@ -55,7 +55,7 @@ myst_footnote_transition = False
 # https://ablog.readthedocs.io/en/stable/manual/ablog-configuration-options.html
 blog_title = project
 blog_path = "blog"
-blog_post_pattern = ["posts/*/*.md"]
+blog_post_pattern = ["posts/*/*.md", "posts/*/*.ipynb"]
 blog_authors = {"editors": (author, None)}
 blog_default_author = "editors"
 publication_timezone = "UTC"  # for post dates written without a UTC offset
@@ -65,6 +65,10 @@ post_date_format_short = "%d %b %Y"
 post_auto_excerpt = 1
 blog_feed_length = 30  # the newest posts, in full; readers keep what they already fetched
 post_show_prev_next = False  # furo's footer shows the previous and next post instead
+
+# -- Notebooks -----------------------------------------------------------------
+# https://myst-nb.readthedocs.io/en/latest/configuration.html (publication.site.notebooks sets nb_execution_*)
+publication_execute_notebooks = False  # True: run notebook posts when building, cached; False: stored outputs
 
 # -- BibTeX --------------------------------------------------------------------
 # https://sphinxcontrib-bibtex.readthedocs.io/en/latest/usage.html#configuration

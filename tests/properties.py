@@ -19,7 +19,7 @@ import feedparser
 from bs4 import BeautifulSoup
 
 from helpers import FURO_STUB, broken_links, pages, soup
-from publication.site.frontmatter import parse_datetime, read_front_matter, timezone_from_config
+from publication.site.frontmatter import parse_datetime, read_post_front_matter, timezone_from_config
 from publication.site.identifiers import license_from_setting
 from publication.tools.sitecheck.site import base_url_of
 
@@ -70,12 +70,12 @@ def source_posts(source: Path, conf: dict) -> list[SourcePost]:
     zone = timezone_from_config(conf.get("publication_timezone", "UTC"))
     excluded = ["_build/*", *conf.get("exclude_patterns", [])]
     posts = []
-    for path in sorted(source.rglob("*.md")):
+    for path in sorted([*source.rglob("*.md"), *source.rglob("*.ipynb")]):  # notebooks are posts too
         name = path.relative_to(source).as_posix()
         if any(fnmatch.fnmatch(name, pattern) for pattern in excluded):
             continue
-        front = read_front_matter(path.read_text(encoding="utf-8")).values
-        docname = name.removesuffix(".md")
+        front = read_post_front_matter(path, path.read_text(encoding="utf-8")).values
+        docname = name.removesuffix(path.suffix)
         matched = any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(docname, p) for p in patterns)
         if not matched and front.get("blogpost") is not True:
             continue
