@@ -41,6 +41,9 @@ CORPUS_LOSSES = {
     "jekyll__jekyll__2016-10-06-jekyll-3-3-is-here.md": "links to pages not imported become plain text "
     "unreported",
     "mmistakes__minimal-mistakes__2010-02-05-post-notice.md": "links to '#' become plain text unreported",
+    "daattali__beautiful-jekyll__2020-02-28-sample-markdown.md": "<img src='/assets/img/crepe.jpg'> stays "
+    "site-absolute, a file that is not there, and the report names the address's first mention "
+    "(lines 36, 40) instead of the images (91, 95)",
 }
 #: Construct fixtures the converter does not carry over today.
 CONSTRUCT_LOSSES = {
@@ -504,3 +507,20 @@ def test_one_construct_of_the_output_stands_for_one_of_the_source() -> None:
     once = whole.replace("Again: ![A dot](dot.png)", "Again:").replace("{math}`x` and", "and")
     lost = {(loss.kind, loss.line) for loss in _account(once, source=source).silent}
     assert lost == {("image", 7), ("equation", 9)}
+
+
+def test_an_image_must_lead_to_a_file(tmp_path: Path) -> None:
+    """Kept in the text is not enough: the image's file must be there (or on another site)."""
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "dot.png").write_bytes(b"png")
+    target = tmp_path / "posts" / "2020" / "post.md"  # not written yet: its folder need not exist
+    source = "![A dot](/img/dot.png)\n"
+
+    def lost(src: str) -> list[str]:
+        output = f"---\ntitle: T\n---\n\n![A dot]({src})\n"
+        accounting = account(Path("post.md"), source, 5, output, PostReport(Path("post.md")), target=target)
+        return [loss.why for loss in accounting.silent]
+
+    assert lost("../../_static/dot.png") == [] and lost("https://old.example.org/img/dot.png") == []
+    assert lost("/img/dot.png") == ["in the converted post as '/img/dot.png', a file that is not there"]
+    assert lost("../../_static/missing/dot.png") != []

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import os
 import re
 import shlex
 import unicodedata
@@ -726,10 +727,18 @@ def _excused(lines: tuple[int, int], findings: list[Finding], *, words: bool) ->
 
 
 def account(
-    path: Path, body: str, first_line: int, output: str, report: PostReport, *, liquid: bool = True
+    path: Path,
+    body: str,
+    first_line: int,
+    output: str,
+    report: PostReport,
+    *,
+    liquid: bool = True,
+    target: Path | None = None,
 ) -> Accounting:
     """Check one converted post against its source: every word, image, link, note, citation, equation,
-    script and Liquid tag of the source is in the output, or named in the converter's report."""
+    script and Liquid tag of the source is in the output, or named in the converter's report. With the
+    converted post's ``target`` path, an image of the output must also lead to a file (or another site)."""
     before = source_inventory(body, first_line, liquid=liquid)
     after = output_inventory(output)
     result = Accounting(path)
@@ -763,6 +772,10 @@ def account(
             match = next((other for other in after.items if _matches(item, other)), None)
         if match is None:
             lost(item.kind, item.lines, repr(item.value or item.key), "not in the converted post")
+            continue
+        if item.kind == "image" and target is not None and not _reachable(match.value, target):
+            why = f"in the converted post as {match.value!r}, a file that is not there"
+            lost(item.kind, item.lines, repr(item.value), why)
             continue
         if match.form == item.form and match.value == item.value:
             result.kept += 1
@@ -826,6 +839,18 @@ def _unmatched_prose(before: Inventory, after: Inventory) -> Iterator[tuple[Bloc
             (in_code if _take(code, word) else missing).setdefault(index, []).append(word)
     for index, block in enumerate(before.blocks):
         yield block, missing.get(index, []), in_code.get(index, [])
+
+
+def _reachable(src: str, target: Path) -> bool:
+    """An image address of the post at ``target`` that a browser can load: another site's, or a file that
+    exists relative to the post (a site-absolute /path is not: the site may be served under a prefix)."""
+    parts = urlsplit(src)
+    if parts.scheme in ("http", "https", "data") or (parts.netloc and not parts.scheme):
+        return True
+    if parts.scheme or not parts.path or parts.path.startswith("/"):
+        return False
+    # lexically: the post's own folder may not exist yet when it is checked
+    return Path(os.path.normpath(target.parent / unquote(parts.path))).is_file()
 
 
 def _take(counter: Counter[str], word: str) -> bool:

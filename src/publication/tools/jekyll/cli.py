@@ -152,7 +152,9 @@ def run(arguments: list[Path], posts_dir: Path, *, force: bool = False, site_url
         outcome.reports.append(report)
         liquid = entry.post.data.get("render_with_liquid") is not False
         body, first_line = entry.post.body, entry.post.body_line
-        outcome.accountings.append(account(Path(entry.label), body, first_line, text, report, liquid=liquid))
+        outcome.accountings.append(
+            account(Path(entry.label), body, first_line, text, report, liquid=liquid, target=entry.target)
+        )
         write(entry.target, text, force, outcome)
     return outcome
 
