@@ -11,6 +11,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import publication
 from publication.shared import patching
@@ -22,6 +24,7 @@ EXPECTED = {
     "ablog.blog.FUTURE",
     "ablog.post.generate_archive_pages",
     "myst_parser.mdit_to_docutils.base.make_document",
+    "yaml.safe_load",
     "pybtex.plugin.entry_points",
     "pybtex.style.formatting.BaseStyle.format_entry",
     "sphinx.search.IndexBuilder.prune",
@@ -160,3 +163,37 @@ def test_sphinx_build_stops_with_the_sentence_alone(tmp_path: Path) -> None:
         "publication's patch of ablog.blog.TOMORROW was written for ablog <0.1, but ablog "
     )
     assert "Traceback" not in result.stderr + result.stdout
+
+
+front_matter_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text() | st.dates(),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.text(min_size=1, max_size=12), front_matter_values, max_size=6))
+def test_myst_reads_front_matter_with_libyaml_as_it_did_without(front: dict) -> None:
+    """publication.site.myst_patches makes yaml.safe_load use libyaml (ten times faster): the same values."""
+    import yaml
+
+    from publication.site.myst_patches import safe_load_with_libyaml
+
+    written = yaml.safe_dump(front, allow_unicode=True)
+    assert safe_load_with_libyaml(written) == yaml.load(written, Loader=yaml.SafeLoader)
+
+
+@pytest.mark.parametrize("broken", ["title: [unclosed\n", "a: b: c\n", "- list\nkey: value\n", "\t: tab\n"])
+def test_myst_s_malformed_yaml_is_still_a_yaml_error_with_libyaml(broken: str) -> None:
+    """MyST warns "Malformed YAML" on yaml.YAMLError: libyaml raises that kind too."""
+    import yaml
+
+    from publication.site.myst_patches import safe_load_with_libyaml
+
+    with pytest.raises(yaml.YAMLError):
+        yaml.load(broken, Loader=yaml.SafeLoader)
+    with pytest.raises(yaml.YAMLError):
+        safe_load_with_libyaml(broken)

@@ -8,6 +8,12 @@ parser class and gives each document its own shallow copy, as Sphinx's ``new_doc
 list of dependencies. The only
 documents it makes in a Sphinx build are that discarded one and, for reStructuredText inside Markdown, a
 document whose settings MyST replaces with the post's own.
+
+MyST reads every post's front matter twice (for its own settings, then for the docinfo fields) with
+``yaml.safe_load``, PyYAML's pure-Python loader: 3 ms a post, 6 s of a full build at 1,000 posts. PyYAML's
+libyaml loader (``CSafeLoader``) builds the same Python values with the same constructors, ten times
+faster; :data:`SAFE_LOAD` makes ``yaml.safe_load`` use it where PyYAML was built with libyaml (the wheels
+are). publication.site.frontmatter reads posts with it already.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import functools
 from copy import copy
 from typing import Any
 
+import yaml
 from docutils import nodes
 from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Parser as RSTParser
@@ -34,6 +41,21 @@ MAKE_DOCUMENT = Patch(
 )
 
 
+SAFE_LOAD = Patch(
+    owner="yaml",
+    name="safe_load",
+    package="PyYAML",
+    versions=">=6.0,<7",
+    where="publication.site.myst_patches",
+    retire="when MyST-Parser loads front matter with libyaml (yaml.CSafeLoader); not reported upstream",
+)
+
+
+def safe_load_with_libyaml(stream: Any) -> Any:
+    """``yaml.safe_load``, parsed by libyaml: the same values, the same YAMLError subclasses on bad input."""
+    return yaml.load(stream, Loader=yaml.CSafeLoader)
+
+
 @functools.cache
 def _default_settings(parser_cls: type) -> Any:
     return get_default_settings(parser_cls)
@@ -48,4 +70,6 @@ def make_document(source_path: str = "notset", parser_cls: type = RSTParser) -> 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     MAKE_DOCUMENT.apply(make_document)
+    if getattr(yaml, "__with_libyaml__", False):
+        SAFE_LOAD.apply(safe_load_with_libyaml)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
