@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from publication.site.frontmatter import (
+    Problem,
     as_list,
     check,
     parse_datetime,
@@ -130,3 +131,16 @@ def test_updated_before_date_is_refused() -> None:
     assert "updated" not in normal
     assert [p.line for p in front.problems] == [3]
     assert "before 'date'" in front.problems[0].message
+
+
+def test_front_matter_read_again_is_a_fresh_copy_and_follows_edits() -> None:
+    """Each post's block is parsed once per build (publication.site.frontmatter caches it by its text): what a
+    caller adds to one reading never shows in the next, and an edited block is read as edited."""
+    text = "---\ntitle: Once\ntags: [a, b]\n---\nBody.\n"
+    first = read_front_matter(text)
+    first.problems.append(Problem(2, "added by a caller"))
+    first.values["tags"].append("c")
+    second = read_front_matter(text)
+    assert second.problems == [] and second.values == {"title": "Once", "tags": ["a", "b"]}
+    assert second.lines == {"title": 2, "tags": 3}
+    assert read_front_matter(text.replace("Once", "Twice")).values["title"] == "Twice"

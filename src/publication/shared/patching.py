@@ -17,6 +17,7 @@ that all of them hold for the installed versions.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.metadata
 import importlib.util
@@ -47,7 +48,9 @@ class PatchError(SystemExit):
         return self.sentence
 
 
+@functools.cache
 def installed_version(package: str) -> str | None:
+    # asked once per patch, and importlib.metadata searches every installed distribution each time
     try:
         return importlib.metadata.version(package)
     except importlib.metadata.PackageNotFoundError:

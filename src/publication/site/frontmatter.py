@@ -8,7 +8,9 @@ understands: comma-separated lists, and ISO 8601 dates that always carry a UTC o
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -78,11 +80,19 @@ class FrontMatter:
 
 def read_front_matter(text: str) -> FrontMatter:
     """Parse the YAML block at the top of a Markdown file, keeping each key's line number."""
-    found = FrontMatter()
     match = FRONT_MATTER_BLOCK.match(text)
     if not match:
-        return found
-    block = match.group(1)
+        return FrontMatter()
+    # a copy: callers add problems of their own to what they were given
+    return copy.deepcopy(_read_block(match.group(1)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_block(block: str) -> FrontMatter:
+    """The front matter in one YAML block, parsed once: a clean build reads each post's front matter three
+    times (drafts, this module's transform, publication.site.sources), 0.3 s at 1,000 posts. Keyed by the
+    block's text, so an edited post is parsed again whatever its file's time says."""
+    found = FrontMatter()
     try:
         root = yaml.compose(block, Loader=FrontMatterLoader)
         data = yaml.load(block, Loader=FrontMatterLoader)
