@@ -230,7 +230,19 @@ def test_liquid_comments_and_kramdown_markup_are_not_prose() -> None:
     assert words == ["results", "done"]
 
 
-_PIECES = ["x-line", "d-cite", "x-note", "data-lines=", "{% raw %}", "{% endraw %}", "$$", "```", "\\\\("]
+_PIECES = [
+    "x-line",
+    "d-cite",
+    "x-note",
+    "data-lines=",
+    "{% raw %}",
+    "{% endraw %}",
+    "{%",
+    "%}",
+    "{% %}",
+    "{{",
+]
+_PIECES += ["$$", "```", "\\\\(", "{% cite", "{% include a.html text=", 'markdown="1"', "[^1]", "*[A]:"]
 _MARKUP = st.lists(st.sampled_from([*"ab 12\n\\{}%$[]()<>/=\"'*_`#:!|-", *_PIECES]), max_size=60).map("".join)
 
 

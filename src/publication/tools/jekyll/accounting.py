@@ -171,11 +171,11 @@ def render_liquid(body: str) -> str:
             out.append(_padded(_output_stand_in(match.group("output")), match.group(0)))
             continue
         markup = match.group("tag").strip()
-        name, _, rest = markup.partition(" ")
+        name, rest = _tag_name(markup)
         if name in ("raw", "comment", "highlight"):
             closing = f"end{name}"
             end = index
-            while end < len(matches) and (matches[end].group("tag") or "").strip().split(" ")[0] != closing:
+            while end < len(matches) and _tag_name(matches[end].group("tag") or "")[0] != closing:
                 end += 1
             inner_end = matches[end].start() if end < len(matches) else len(body)
             inner = body[position:inner_end]
@@ -193,6 +193,12 @@ def render_liquid(body: str) -> str:
         out.append(_padded(_tag_stand_in(name, rest, markup), match.group(0)))
     out.append(body[position:])
     return "".join(out)
+
+
+def _tag_name(markup: str) -> tuple[str, str]:
+    """A tag's name and the rest of its markup (Liquid separates them by any whitespace, newlines too)."""
+    parts = markup.strip().split(None, 1)
+    return (parts[0], parts[1] if len(parts) > 1 else "") if parts else ("", "")
 
 
 def _output_stand_in(expression: str) -> str:
