@@ -53,7 +53,7 @@ def test_a_published_build_has_no_drafts_group(blog_site: Path) -> None:
 
 
 def test_a_draft_begun_during_a_preview_appears_on_every_page(tmp_path: Path) -> None:
-    """sphinx-autobuild rebuilds incrementally: pages that did not change still get the new draft."""
+    """An incremental build (as the preview makes): pages that did not change still get the new draft."""
     site = copy_site(ROOTS / "test-blog", tmp_path / "src")
     drafts = ("-D", "publication_show_drafts=1")
     assert sphinx_build(site, tmp_path / "out", *drafts).returncode == 0

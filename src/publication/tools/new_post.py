@@ -145,7 +145,7 @@ def create_post(
     return path
 
 
-#: Where ``nox -s preview`` (sphinx-autobuild) serves the site.
+#: Where ``nox -s preview`` (publication.tools.preview) serves the site.
 PREVIEW = "http://127.0.0.1:8000/"
 
 
