@@ -169,9 +169,9 @@ def test_each_post_ends_with_how_to_cite_it(blog_site: Path) -> None:
         f"Alan Turing and Ada Lovelace. “Second post.” Test Blog, 27 January 2020. {BASE}{SECOND}"
     )
     assert reference.a["href"] == BASE + SECOND
-    # last in the article, after the bibliography
-    sections = page.select("article section")
-    assert sections[-1] is section
+    # last in the post's text, after the bibliography; only the related posts (other posts) follow it
+    sections = [s for s in page.select("article section") if not s.find_parent(class_="post-related")]
+    assert sections[-1].get("class") == ["post-related"] and sections[-2] is section
     assert page.select_one("article .footnote-list").find_parent("section") is not section
 
 
