@@ -383,7 +383,11 @@ def _classes(node: ElementTree.Element) -> set[str]:
 
 
 def _jekyll_skips(node: ElementTree.Element) -> bool:
-    return node.tag in ("script", "style") or bool({"gutter", "lineno", "rouge-gutter"} & _classes(node))
+    """What is not the post's text: scripts, line numbers, and distill's <d-contents> navigation, which
+    the imported page leaves to its own contents (issue 13)."""
+    return node.tag in ("script", "style", "d-contents") or bool(
+        {"gutter", "lineno", "rouge-gutter"} & _classes(node)
+    )
 
 
 def _our_skips(node: ElementTree.Element) -> bool:
