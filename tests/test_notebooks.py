@@ -113,6 +113,17 @@ def test_notebook_posts_are_listed_with_their_first_paragraph(notebook_site: Pat
     assert "Curvature decides how far a minimum moves under noise" in text
 
 
+def test_a_notebook_without_an_image_shows_its_first_figure_on_its_card(notebook_site: Path) -> None:
+    cards = {
+        card.select_one(".post-card-title").get_text(): card
+        for card in soup(notebook_site / "index.html").select("li.post-card")
+    }
+    figure = cards["Sharp minima, computed"].find("img")
+    assert figure is not None and figure["src"].startswith("_images/") and figure["src"].endswith(".svg")
+    assert (notebook_site / figure["src"]).is_file()
+    assert cards["Front matter in the metadata"].find("img") is None, "no image output, no picture"
+
+
 def test_feeds_carry_outputs_with_absolute_image_urls(notebook_site: Path) -> None:
     feed = feedparser.parse((notebook_site / "blog/atom.xml").read_bytes())
     assert not feed.bozo

@@ -15,7 +15,8 @@ Markdown ones do:
 - outputs load nothing from another site: ipywidgets' scripts (from a CDN) are never added,
   ``application/javascript`` and widget views are not rendered, and each HTML output loses its scripts,
   event handlers, frames and anything it would fetch from elsewhere (each removal is logged, naming the cell);
-  image outputs get a text alternative ("Output of cell 3") unless the cell's metadata gives one;
+  image outputs get a text alternative ("Output of cell 3") unless the cell's metadata gives one, and the
+  first of them is the post's picture on cards when its front matter names no ``image``;
 - MyST Markdown notebooks with a ``date:`` in their front matter can be read at all (MyST-NB's reader keeps
   YAML dates as datetimes, which the notebook it writes cannot hold);
 - an output that changed leaves no stale file in ``_images`` on a rebuild;
@@ -55,6 +56,9 @@ CACHE_FOLDER = "jupyter_cache"
 
 #: Outputs a page cannot show without a script from elsewhere (ipywidgets' manager) or without running code.
 UNRENDERED_MIME_TYPES = ("application/vnd.jupyter.widget-view+json", "application/javascript")
+
+#: Where a notebook post's first image output is kept in ``env.metadata[docname]``.
+OUTPUT_IMAGE = "publication_output_image"
 
 #: Elements of an HTML output that run code or fetch from another site by being on a page.
 ACTIVE_ELEMENTS = ("script", "iframe", "frame", "object", "embed", "applet", "base", "meta", "link", "form")
@@ -238,6 +242,11 @@ def prepare_outputs(app: Sphinx, doctree: nodes.document) -> None:
         # Sphinx would write the file's path as its alt text; say what it is instead (an author gives a
         # better one in the cell's metadata: {"mystnb": {"image": {"alt": "..."}}})
         image["alt"] = f"Output of cell {cell['cell_index'] + 1}"
+    first = next((image for image in doctree.findall(nodes.image) if output_cell(image) is not None), None)
+    if first is not None:
+        # the card's picture when the front matter names none (publication.site.theme.post_image); the file
+        # is published as _images/<its name>, a digest of its content
+        app.env.metadata[docname][OUTPUT_IMAGE] = {"file": Path(first["uri"]).name, "alt": first["alt"]}
 
 
 STYLE = "publication-notebook.css"

@@ -63,6 +63,7 @@ def listing_of(app: Sphinx, post: Any) -> tuple[Any, ...]:
         [str(a) for a in post.author],
         excerpt,
         reading_time(app.env, post.docname),
+        repr(app.env.metadata.get(post.docname, {}).get("publication_output_image")),  # a notebook's card
     )
 
 

@@ -200,11 +200,17 @@ def excerpt_text(env: Any, post: Any) -> str:
 
 
 def post_image(env: Any, post: Any, pathto: Any) -> dict[str, str] | None:
-    """A post's front-matter image for a listing on this page: its relative ``src`` and its ``alt``."""
+    """A post's front-matter image for a listing on this page: its relative ``src`` and its ``alt``; else a
+    notebook post's first image output (publication.site.notebooks)."""
     record = post_record(env, post.docname)
-    if record is None or not record.image:
+    if record is None:
         return None
-    return {"src": pathto(quote(record.image), 1), "alt": record.image_alt}  # a file name
+    if record.image:
+        return {"src": pathto(quote(record.image), 1), "alt": record.image_alt}  # a file name
+    output = env.metadata.get(post.docname, {}).get("publication_output_image")
+    if output:
+        return {"src": pathto(f"_images/{quote(output['file'])}", 1), "alt": output["alt"]}
+    return None
 
 
 def archive_title(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
