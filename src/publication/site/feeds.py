@@ -207,17 +207,22 @@ class EntryCache:
         self.used[post.docname] = cached
         return cached[1], cached[2]
 
-    def save(self) -> None:
-        self.path.write_text(json.dumps(self.used, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    def save(self, docnames: set[str]) -> None:
+        """Keep the content of the posts ``docnames`` (those the feeds show): read in this build, or kept
+        from the last one for the feeds this build did not write again."""
+        kept = {
+            name: self.used.get(name) or self.stored[name]
+            for name in docnames
+            if name in self.used or name in self.stored
+        }
+        if kept != self.stored:
+            self.path.write_text(json.dumps(kept, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
 def entries_of(app: Sphinx, feed: Feed, cache: EntryCache) -> list[Entry]:
     """The feed's posts, newest first, from their pages in the output folder."""
-    posts = sorted(feed.posts, key=lambda post: (post.date, post.docname), reverse=True)
-    if app.config.blog_feed_length:
-        posts = posts[: app.config.blog_feed_length]
     entries = []
-    for post in posts:
+    for post in shown_posts(app, feed):
         content, first_paragraph = cache.content(post)
         record = record_for(app.env, post)
         summary = shorten(record.description or first_paragraph)
@@ -361,13 +366,19 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = Path(app.builder.outdir)
     feeds = all_feeds(app)
-    state = feeds_state(app, feeds)
+    states = feed_states(app, feeds)
     stamp = Path(app.doctreedir) / "publication-feeds.state"
-    if stamp.is_file() and stamp.read_text(encoding="utf-8") == state:
+    try:
+        previous = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = {}
+    if previous == states:
         return  # no post page, feed membership or setting changed: every feed would come out the same
     cache = EntryCache(app)
     remove_vanished_feeds(app, {feed.folder for feed in feeds})
     for feed in feeds:
+        if previous.get(feed.folder) == states[feed.folder]:
+            continue  # none of its posts changed: at 1,000 posts, one edit changes a handful of ~100 feeds
         entries = entries_of(app, feed, cache)
         generator = build_feed(app, feed, entries)
         (outdir / feed.folder).mkdir(parents=True, exist_ok=True)
@@ -379,30 +390,41 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         write_if_changed(outdir / feed.json, document.encode("utf-8"))
         if feed.folder == app.config.blog_path:
             write_if_changed(outdir / LEGACY_FEED, atom)
-    cache.save()
-    stamp.write_text(state, encoding="utf-8")
+    cache.save({post.docname for feed in feeds for post in shown_posts(app, feed)})
+    stamp.write_text(json.dumps(states, indent=0, sort_keys=True), encoding="utf-8")
 
 
-def feeds_state(app: Sphinx, feeds: list[Feed]) -> str:
-    """A hash of everything the feeds are made of: which posts each carries, their pages (size and time of
-    the file: a post whose title, dates or tags changed was written again), and the configuration."""
+def shown_posts(app: Sphinx, feed: Feed) -> list[Any]:
+    """The posts a feed carries, newest first: the newest ``blog_feed_length`` of its posts."""
+    posts = sorted(feed.posts, key=lambda post: (post.date, post.docname), reverse=True)
+    return posts[: app.config.blog_feed_length] if app.config.blog_feed_length else posts
+
+
+def feed_states(app: Sphinx, feeds: list[Feed]) -> dict[str, str]:
+    """For each feed (by folder), a hash of everything it is made of: which posts it carries, the pages of
+    those it shows (size and time of the file: a post whose title, dates or tags changed was written again),
+    the configuration, and whether its files are there."""
     outdir = Path(app.builder.outdir)
-    pages = {}
+    pages: dict[str, tuple[int, int] | None] = {}
+    shared = (getattr(app.builder, "config_hash", ""), app.config.html_baseurl, app.config.blog_feed_length)
+    states = {}
     for feed in feeds:
-        for post in feed.posts:
+        shown = []
+        for post in shown_posts(app, feed):
             if post.docname not in pages:
                 page = page_file(app, post.docname)
                 stat = page.stat() if page.is_file() else None
                 pages[post.docname] = (stat.st_size, stat.st_mtime_ns) if stat else None
-    state = (
-        [(feed.folder, feed.title, [post.docname for post in feed.posts]) for feed in feeds],
-        sorted(pages.items()),
-        getattr(app.builder, "config_hash", ""),
-        app.config.html_baseurl,
-        app.config.blog_feed_length,
-        [all(outdir.joinpath(name).is_file() for name in (f.atom, f.rss, f.json)) for f in feeds],
-    )
-    return hashlib.sha256(repr(state).encode()).hexdigest()
+            shown.append((post.docname, pages[post.docname]))
+        state = (
+            feed.title,
+            [post.docname for post in feed.posts],
+            shown,
+            shared,
+            all(outdir.joinpath(name).is_file() for name in (feed.atom, feed.rss, feed.json)),
+        )
+        states[feed.folder] = hashlib.sha256(repr(state).encode()).hexdigest()
+    return states
 
 
 def remove_vanished_feeds(app: Sphinx, folders: set[str]) -> None:
