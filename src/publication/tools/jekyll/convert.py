@@ -149,6 +149,7 @@ def convert(
         title = fm.titleize(post.slug)
         report.count("titles from the file name")
     held = Protected()
+    page.restore = held.restore
     math = Math(page)
     bibliography = Bibliography(site_bibliography(assets.srcdir))
     scholarship = Scholarship(page, bibliography)

@@ -61,6 +61,17 @@ class Links:
         )
         return None
 
+    def _unlinked(self, key: str, unresolved: dict[str, str]):
+        """A use of a reference definition that leads nowhere: its text, reported at the use's own line."""
+
+        def replace(match: re.Match[str]) -> str:
+            self.page.keep(
+                match.group(0), f"link to {unresolved[key]!r} (reference [{key}]): kept as plain text"
+            )
+            return match.group(1)
+
+        return replace
+
     def convert(self, text: str) -> str:
         def image(match: re.Match[str]) -> str:
             url = match.group("url").strip("<>")
@@ -74,10 +85,15 @@ class Links:
             url = match.group("url").strip("<>")
             if url == "#":
                 self.page.report.count("placeholder links (#) as text")
+                self.page.keep(
+                    match.group(0), f"placeholder link to '#' ({match.group('text')!r}): kept as its text"
+                )
                 return match.group("text")
             if not _is_site_path(url):
                 return match.group(0)
-            target = self.target(url, f"({url})")
+            target = self.target(
+                url, f"[{match.group('text')}]"
+            )  # the text: a Liquid URL is not in the source
             if target is None:
                 return match.group("text")
             return f"[{match.group('text')}]({_angle(target)})"
@@ -99,8 +115,18 @@ class Links:
         text = _DEFINITION.sub(definition, text)
         for key in unresolved:
             # uses ('[text][key]', '[key][]', '[key]') of a definition leading nowhere (reported): their text
-            text = re.sub(r"\[([^\]\n]+)\]\[" + re.escape(key) + r"\]", r"\1", text, flags=re.I)
-            text = re.sub(r"\[(" + re.escape(key) + r")\](?:\[\])?(?![(:])", r"\1", text, flags=re.I)
+            text = re.sub(
+                r"\[([^\]\n]+)\]\[" + re.escape(key) + r"\]",
+                self._unlinked(key, unresolved),
+                text,
+                flags=re.I,
+            )
+            text = re.sub(
+                r"\[(" + re.escape(key) + r")\](?:\[\])?(?![(:])",
+                self._unlinked(key, unresolved),
+                text,
+                flags=re.I,
+            )
         return text
 
 

@@ -8,6 +8,8 @@ visible to the reader, and is reported with its line.
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import re
 import shlex
 from collections.abc import Callable
@@ -20,6 +22,7 @@ from markdown_it import MarkdownIt
 from .code import code_block
 from .myst import Page, admonition
 from .scholarship import Scholarship
+from .urls import old_url
 
 _TOKEN = re.compile(
     r"\{%-?\s*(?P<tag>(?:\"[^\"\n]*\"|'[^'\n]*'|[^%]|%(?!\}))*?)\s*-?%\}"
@@ -114,6 +117,8 @@ class Liquid:
                 index = closing + 1
                 indent = _indent_before(text, token.start)
                 result = block(rest, inner, token.source, indent)
+                if name == "raw" and not literal:
+                    result = self.raw_in_prose(result)
                 if name == "highlight":
                     result = self.held(result)
                 out.append(result)
@@ -130,20 +135,33 @@ class Liquid:
             return _hoist_margins("".join(out), self.margins)
         return "".join(out)
 
+    def raw_in_prose(self, text: str) -> str:
+        """A raw block's Liquid outside code: shown as text that no MyST syntax reads."""
+        code = code_spans(text)
+        return _TOKEN.sub(
+            lambda m: (
+                m.group(0) if any(s <= m.start() < e for s, e in code) else self.kept(m.group(0), False)
+            ),
+            text,
+        )
+
     def held(self, text: str) -> str:
         """Text no later step may read as Markdown (code, raw Liquid), behind a placeholder if one is set."""
         return self.hold(text) if self.hold else text
 
     def kept(self, source: str, literal: bool) -> str:
-        """A tag kept as text: verbatim in code; elsewhere as inline code, which no MyST syntax reads (a
-        line that is only '{% ... %}' is a block attribute to MyST and would vanish) and Sphinx's smart
-        quotes leave alone."""
+        """A tag kept as text: verbatim in code; in prose, held so that no MyST syntax reads it (a line that
+        is only '{% ... %}' is a block attribute to MyST and would vanish). As text, escaped in a
+        ``<span>``; where Sphinx's smart quotes would change it (quotes, '--', '...'), as inline code,
+        which they leave as the author typed it."""
         if literal:
             return source
         flat = " ".join(source.split())
-        fence = "`" * (max((len(run) for run in re.findall("`+", flat)), default=0) + 1)
-        pad = " " if flat.startswith("`") or flat.endswith("`") else ""
-        return f"{fence}{pad}{flat}{pad}{fence}"
+        if re.search(r"[\"']|--|\.\.\.", flat):
+            fence = "`" * (max((len(run) for run in re.findall("`+", flat)), default=0) + 1)
+            pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+            return self.held(f"{fence}{pad}{flat}{pad}{fence}")
+        return self.held(f'<span class="jekyll-liquid">{html.escape(flat, quote=False)}</span>')
 
     # -- block tags -------------------------------------------------------------------------------------
     def block_raw(self, _rest: str, inner: str, _tag: str, _indent: str) -> str:
@@ -192,8 +210,14 @@ class Liquid:
         name = rest.strip().strip("\"'")
         target = self.page.posts_by_name.get(PurePosixPath(name).name)
         if target is None:
-            self.page.keep(tag, f"{tag!r}: no imported post named {name!r}; kept as text")
-            return tag
+            dated = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})-(.+)$", PurePosixPath(name).name)
+            if dated is None:
+                self.page.keep(tag, f"{tag!r}: no imported post named {name!r}; kept as text")
+                return self.kept(tag, False)
+            # a post not imported: its address on the old site, which the links step resolves or reports
+            year, month, day, slug = dated.groups()
+            date = dt.date(int(year), int(month), int(day))
+            return old_url(self.page.config.get("permalink"), date, slug, [], slug)
         self.report.count("post_url links")
         return self.page.relative(target)
 

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 from pybtex.database import BibliographyData, BibliographyDataError, Entry, parse_file
+from pybtex.plugin import find_plugin
 from pybtex.scanner import PybtexError
+from pybtex.style.template import FieldIsMissing
 
 from .myst import Page
 
@@ -72,6 +74,7 @@ class Bibliography:
                     f"BibTeX key {key!r} is another work in {self.path.name}: cited as {new!r}",
                 )
             if new not in self.entries.entries:
+                _formattable(new, entry, page)
                 self.entries.add_entry(new, entry)
                 page.report.count("BibTeX entries merged")
         return renamed
@@ -93,6 +96,19 @@ def _same(one: Entry, other: Entry) -> bool:
         return BibliographyData({"key": entry}).to_string("bibtex")
 
     return text(one) == text(other)
+
+
+def _formattable(key: str, entry: Entry, page: Page) -> None:
+    """An entry the bibliography style can format: one that lacks a field its type requires (an
+    @inproceedings without booktitle) stops Sphinx with a traceback, so it is cited as @misc, reported."""
+    style = find_plugin("pybtex.style.formatting", "unsrt")()
+    try:
+        list(style.format_entries([entry]))
+    except FieldIsMissing as error:
+        page.keep("bibliography:", f"BibTeX entry {key!r} ({entry.type}): {error}; cited as @misc")
+        entry.type = entry.original_type = "misc"
+    except PybtexError as error:
+        page.keep("bibliography:", f"BibTeX entry {key!r}: {error}")
 
 
 def site_bibliography(srcdir: Path) -> Path:
@@ -187,6 +203,11 @@ class Scholarship:
         def dropped(match: re.Match[str]) -> str:
             tag = match.group("tag").lower()
             self.page.report.count(f"<{tag}> dropped (the page has its own)")
+            words = BeautifulSoup(match.group(0), "html.parser").get_text(" ").split()
+            if words:
+                self.page.drop(
+                    match.group(0), f"<{tag}> dropped, the page has its own: {' '.join(words)[:60]!r}"
+                )
             return ""
 
         def script(match: re.Match[str]) -> str:
