@@ -349,3 +349,13 @@ def test_code_labels_become_captions_and_images_in_html_are_copied_figures(impor
         "'/assets/img/lost.png' is not in the Jekyll site" in f
         for f in findings(outcome, "2021-07-01-code-and-figures.md")
     )
+
+
+def test_an_old_address_names_the_post_and_gives_its_new_page_as_canonical(imported) -> None:
+    _, html, _ = imported
+    old = soup(html / "blog/2021/distill/index.html")
+    assert old.title.get_text().startswith("a distill-style blog post")
+    assert old.select_one("article h1").get_text(strip=True) == "a distill-style blog post"
+    # search engines are told where the post lives now, not to index the old address as itself
+    assert old.find("link", rel="canonical")["href"] == "https://blog.example.org/posts/2021/distill.html"
+    assert old.find("meta", attrs={"name": "robots"})["content"] == "noindex"
