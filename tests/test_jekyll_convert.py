@@ -330,3 +330,27 @@ def test_code_and_math_blocks_survive_any_surrounding_text(
     assert ("text", source.rstrip("\n") + "\n") in blocks  # trailing blank lines of code show nothing
     math = [content for info, content in blocks if info == "{math}"]
     assert "\n".join(line.strip() for line in latex) + "\n" in math
+
+
+@pytest.mark.parametrize(
+    "label", ['{: file="hello.py" }', "{: file='hello.py' .nocopy }", "{: .nocopy file=hello.py}"]
+)
+def test_a_chirpy_file_label_is_the_code_blocks_caption(tmp_path: Path, label: str) -> None:
+    text, outcome = import_post(
+        tmp_path, f"---\ntitle: T\n---\n\n```python\nprint(1)\n```\n{label}\n\nAfter.\n"
+    )
+    assert body(text) == "```{code-block} python\n:caption: hello.py\n\nprint(1)\n```\n\nAfter."
+    assert unconverted(outcome) == []
+
+
+def test_liquid_tags_are_read_whole_nested_and_quoted(tmp_path: Path) -> None:
+    text, _ = import_post(
+        tmp_path,
+        "---\ntitle: T\n---\n\n{% raw %}{% raw %}{% endraw %}\n\n"
+        '{% include alert.html text="50%} off, {{ not an output }}" %}\n\n'
+        "{% capture a %}{% capture b %}inner{% endcapture %}outer{% endcapture %}{{ a }}\n",
+    )
+    converted = body(text)
+    assert ":::{warning}\n50%} off, {{ not an output }}\n:::" in converted  # a quoted '%}' ends nothing
+    assert converted.endswith("outer")  # the inner capture's end tag does not close the outer one
+    assert '<span class="jekyll-liquid">{% raw %}</span>' in converted  # raw Liquid outside code, visible

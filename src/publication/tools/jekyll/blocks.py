@@ -32,7 +32,9 @@ PARSER = (
 )
 
 #: Chirpy's label of a code block, an attribute list on the line after its fence: {: file="_config.yml" }.
-_FILE_LABEL = re.compile(r"""^[ \t>]*\{:\s*file\s*=\s*(?P<q>["']?)(?P<file>[^"'}]+?)(?P=q)\s*\}\s*$""")
+_FILE_LABEL = re.compile(
+    r"""^[ \t>]*\{:[^}\n]*?\bfile\s*=\s*(?P<q>["']?)(?P<file>[^"'}\s]+(?:[^"'}\n]*?))(?P=q)[^}\n]*\}\s*$"""
+)
 _LABEL = re.compile(r"\\label\{(?P<label>[^}]+)\}")
 _EQUATION = re.compile(r"^\\begin\{(?P<env>equation\*?|displaymath)\}(?P<math>.*)\\end\{(?P=env)\}$", re.S)
 #: Markdown's backslash escapes (CommonMark: any ASCII punctuation), which kramdown removes in math.

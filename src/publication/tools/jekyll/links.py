@@ -79,7 +79,8 @@ class Links:
                 if is_external(url):
                     self.page.report.count("images")
                 return match.group(0)
-            return self.page.image(url, match.group("alt"), title=match.group("title") or "", snippet=url)
+            title = match.group("title") or ""
+            return self.page.image(url, match.group("alt"), title=title, snippet=match.group(0))
 
         def link(match: re.Match[str]) -> str:
             url = match.group("url").strip("<>")

@@ -75,35 +75,33 @@ class Page:
     first_line: int = 1
     old_url: str = ""  # the post's address on the old site, against which relative links are read
     at: int | None = None  # the line being converted, when the converter knows it exactly
-    reported: dict[str, int] = field(default_factory=dict)  # how often each snippet was reported
+    reported: dict[str, int] = field(default_factory=dict)  # where each snippet was last reported
     restore: Callable[[str], str] | None = None  # puts held code back into a snippet
 
-    def line(self, snippet: str, occurrence: int = 0) -> int:
+    def line(self, snippet: str, again: bool = False) -> int:
+        """The source line of ``snippet``; ``again``: the next place after the one found last time, for a
+        construct written more than once (or its opening, when Liquid wrote the rest)."""
         if self.at is not None:
             return self.at
         if self.restore is not None:  # code held behind placeholders is in the source as it was written
             snippet = self.restore(snippet)
-        position = -1
-        for _ in range(occurrence + 1):  # the same construct written again further on: its next place
-            found = self.source.find(snippet, position + 1) if snippet else -1
-            if found < 0:
-                break
-            position = found
-        if occurrence and position >= 0:
-            return self.source.count("\n", 0, position) + 1
+        if again and snippet:
+            after = self.reported.get(snippet, -1) + 1
+            opening = re.split(r"[(\"'{]", snippet, maxsplit=1)[0]
+            found = self.source.find(snippet, after)
+            if found < 0 and len(opening) >= 3:
+                found = self.source.find(opening, after)
+            if found >= 0:
+                self.reported[snippet] = found
+                return self.source.count("\n", 0, found) + 1
         return line_of(self.source, snippet, self.first_line)
 
-    def _occurrence(self, snippet: str) -> int:
-        seen = self.reported.get(snippet, 0)
-        self.reported[snippet] = seen + 1
-        return seen
-
     def keep(self, snippet: str, message: str) -> None:
-        self.report.keep(self.line(snippet, self._occurrence(snippet)), message)
+        self.report.keep(self.line(snippet, again=True), message)
 
     def drop(self, snippet: str, message: str) -> None:
         """Report a construct left out on purpose (a comment, a script): none of its words are in the post."""
-        self.report.drop(self.line(snippet, self._occurrence(snippet)), message)
+        self.report.drop(self.line(snippet, again=True), message)
 
     def relative(self, target: Path) -> str:
         return Path(os.path.relpath(target, self.target.parent)).as_posix()
