@@ -163,6 +163,9 @@ def test_reading_time_counts_html_output_words() -> None:
         ('<img src="https://tracker.example.com/p.gif"><b>bold</b>', "tracker", "<b>bold</b>"),
         ('<iframe src="https://example.com"></iframe><i>i</i>', "iframe", "<i>i</i>"),
         ("<style>@import url(https://example.com/x.css)</style><u>u</u>", "@import", "<u>u</u>"),
+        ('<td style="background: url(https://t.example.com/p.png)">cell</td>', "t.example.com", "cell"),
+        ('<img srcset="a.png 1x, https://t.example.com/b.png 2x"><i>i</i>', "t.example.com", "<i>i</i>"),
+        ('<svg><image xlink:href="https://t.example.com/p.png"/></svg><b>b</b>', "t.example.com", "<b>b</b>"),
     ],
 )
 def test_html_outputs_lose_what_runs_or_fetches(html: str, gone: str, kept: str) -> None:
@@ -173,6 +176,8 @@ def test_html_outputs_lose_what_runs_or_fetches(html: str, gone: str, kept: str)
 def test_html_outputs_keep_local_images_and_links() -> None:
     html = '<a href="https://example.org/">a link</a><img src="data:image/png;base64,AAAA" alt="x">'
     assert sanitise_html_output(html) == (html, [])
+    styled = '<style>td { color: red }</style><td style="background: url(data:image/png;base64,AA)">x</td>'
+    assert sanitise_html_output(styled) == (styled, [])
 
 
 KERNELSPEC = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}

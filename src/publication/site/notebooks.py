@@ -43,6 +43,7 @@ from publication.shared.patching import Patch
 from publication.site.assets import add_static_path, drop_from_page, static_name
 from publication.site.frontmatter import (
     cell_lines,
+    cell_text,
     front_matter_cell,
     is_notebook,
     read_front_matter,
@@ -63,7 +64,9 @@ OUTPUT_IMAGE = "publication_output_image"
 #: Elements of an HTML output that run code or fetch from another site by being on a page.
 ACTIVE_ELEMENTS = ("script", "iframe", "frame", "object", "embed", "applet", "base", "meta", "link", "form")
 #: Attributes whose URL a browser fetches when the element is shown.
-FETCHED = ("src", "srcset", "poster", "data", "background", "href")
+FETCHED = ("src", "srcset", "poster", "data", "background", "href", "xlink:href")
+#: A CSS ``url()`` that names another site, in a ``style`` attribute or element.
+REMOTE_CSS_URL = re.compile(r"url\(\s*['\"]?\s*(?:[a-z][a-z0-9+.-]*:(?!image/)|//)|@import", re.IGNORECASE)
 OTHER_SITE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 SAFE_SCHEMES = re.compile(r"^\s*(?:data:image/|#)", re.IGNORECASE)
 
@@ -112,8 +115,7 @@ def lift_front_matter_cell(app: Sphinx, docname: str, source: list[str]) -> None
     cell = front_matter_cell(notebook) if isinstance(notebook, dict) else None
     if cell is None:
         return
-    text = "".join(cell["source"]) if isinstance(cell.get("source"), list) else str(cell.get("source", ""))
-    front = read_front_matter(text.strip() + "\n")  # dates stay text (FrontMatterLoader)
+    front = read_front_matter(cell_text(cell).strip() + "\n")  # dates stay text (FrontMatterLoader)
     metadata = notebook.setdefault("metadata", {})
     if isinstance(metadata, dict):
         metadata.update(jsonable(front.values))
@@ -189,17 +191,22 @@ def sanitise_html_output(html: str) -> tuple[str, list[str]]:
             elif attribute.lower() in FETCHED and text.strip().lower().startswith("javascript:"):
                 removed.append(f"{attribute}=javascript:")
                 del element.attrs[attribute]
+            elif attribute.lower() == "style" and REMOTE_CSS_URL.search(text):
+                removed.append("style= that fetches")
+                del element.attrs[attribute]
             elif (
                 attribute.lower() in FETCHED
                 and element.name != "a"
-                and OTHER_SITE.match(text)
-                and not SAFE_SCHEMES.match(text)
+                and any(
+                    OTHER_SITE.match(part) and not SAFE_SCHEMES.match(part)
+                    for part in (text.split(",") if attribute.lower() == "srcset" else [text])
+                )
             ):
                 removed.append(f"<{element.name} {attribute}> from another site")
                 element.decompose()
                 break
     for style in soup.find_all("style"):
-        if "url(" in style.get_text() or "@import" in style.get_text():
+        if REMOTE_CSS_URL.search(style.get_text()):
             removed.append("<style> that fetches")
             style.decompose()
     return (str(soup), removed) if removed else (html, [])
