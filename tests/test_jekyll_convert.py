@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import re
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
+from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 
 from publication.tools.jekyll.cli import Outcome, run
 
@@ -354,3 +356,35 @@ def test_liquid_tags_are_read_whole_nested_and_quoted(tmp_path: Path) -> None:
     assert ":::{warning}\n50%} off, {{ not an output }}\n:::" in converted  # a quoted '%}' ends nothing
     assert converted.endswith("outer")  # the inner capture's end tag does not close the outer one
     assert '<span class="jekyll-liquid">{% raw %}</span>' in converted  # raw Liquid outside code, visible
+
+
+def test_math_the_mathml_renderer_cannot_take_is_reported_with_its_line(tmp_path: Path) -> None:
+    text, outcome = import_post(tmp_path, "---\ntitle: T\n---\n\nOne.\n\n$$\n\\unknowncmd{x}\n$$\n")
+    assert "```{math}\n\\unknowncmd{x}\n```" in body(text)
+    assert unconverted(outcome) == [
+        "7: math the MathML renderer cannot take, the build will warn: "
+        "unsupported LaTeX command \\unknowncmd; rewrite it or drop it"
+    ]
+
+
+#: MyST's reading of a post, with the syntax that took lines that were only a Liquid tag (attrs_block).
+MYST = MarkdownIt("commonmark").use(attrs_block_plugin).use(attrs_plugin)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    name=st.from_regex(r"[a-z][a-z_]{0,10}", fullmatch=True).filter(
+        lambda n: (
+            n not in {"raw", "comment", "capture", "highlight", "tabs", "tab", "end", "else"}
+            and not n.startswith("end")
+        )
+    ),
+    argument=st.lists(st.sampled_from([*"abc XYZ19.,:=-'\"/", "--", "..."]), max_size=20).map("".join),
+)
+def test_a_line_that_is_only_an_unknown_liquid_tag_stays_visible_as_typed(
+    tmp_path: Path, name: str, argument: str
+) -> None:
+    tag = " ".join(f"{{% {name} {argument} %}}".split())
+    text, _ = import_post(tmp_path, f"---\ntitle: T\n---\n\nBefore.\n\n{tag}\n\nAfter.\n")
+    shown = html_module.unescape(re.sub(r"<[^>]+>", "", MYST.render(body(text))))
+    assert tag in shown  # not taken as a block attribute, quotes and dashes as typed

@@ -325,6 +325,12 @@ def test_jekyll_scholar_and_tufte_constructs_become_citations_margin_notes_and_e
     assert epigraph.select_one(".attribution").get_text().strip("— \n") == "Derek Walcott, Omeros"
     assert article.select_one("span.newthought").get_text() == "In his later books"
     assert "A sidenote, numbered as a footnote." in article.select_one("aside.footnote").get_text()
+    wide = next(f for f in article.select("figure") if "Loss across the whole page width." in f.get_text())
+    assert "fullwidth" in wide["class"] and "width: 100%" in wide.get("style", "")
+    assert (html / "posts/2021" / wide.find("img")["src"]).resolve().is_file()
+    margin_figure = next(a for a in article.select("aside.margin-note") if a.find("figure"))
+    assert "A margin figure." in margin_figure.get_text()
+    assert "figure in the margin" in margin_figure.find_next_sibling("p").get_text()
 
 
 def test_code_labels_become_captions_and_images_in_html_are_copied_figures(imported) -> None:
