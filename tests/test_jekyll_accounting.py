@@ -34,24 +34,12 @@ CONSTRUCTS = ROOTS / "jekyll-constructs"
 
 #: Corpus posts the converter loses something of today, and what (the converter's fixes flip these).
 CORPUS_LOSSES = {
-    "alshedivat__al-folio__2015-07-15-code.md": "a {% raw %} line of Liquid tags is read by MyST as a block "
-    "attribute and vanishes",
-    "jekyll__jekyll__2014-05-06-jekyll-turns-2-0-0.md": "a reference definition to {% post_url %} is not "
-    "converted, and links to pages not imported become plain text unreported",
-    "jekyll__jekyll__2016-10-06-jekyll-3-3-is-here.md": "links to pages not imported become plain text "
-    "unreported",
-    "mmistakes__minimal-mistakes__2010-02-05-post-notice.md": "links to '#' become plain text unreported",
     "daattali__beautiful-jekyll__2020-02-28-sample-markdown.md": "<img src='/assets/img/crepe.jpg'> stays "
     "site-absolute, a file that is not there, and the report names the address's first mention "
     "(lines 36, 40) instead of the images (91, 95)",
 }
 #: Construct fixtures the converter does not carry over today.
-CONSTRUCT_LOSSES = {
-    "2015-02-19-tufte-notes.md": "tufte tags kept as inline code: their prose is only inside code",
-    "2019-08-08-chirpy-prompts.md": "kramdown abbreviations become a literal paragraph",
-    "2020-07-15-html-figures.md": "the tweet's byline is dropped; {% details %} kept as inline code",
-    "2021-05-22-distill-style.md": "<d-cite> and <d-footnote> stay raw HTML: empty elements on the page",
-}
+CONSTRUCT_LOSSES: dict[str, str] = {}
 
 
 def _cases(folder: Path, losses: dict[str, str]) -> list:
@@ -291,9 +279,7 @@ def test_any_dropped_citation_is_named(keys: list[str]) -> None:
 
 JEKYLL = shutil.which("jekyll")
 #: Corpus posts whose imported page lacks words that Jekyll shows, today.
-RENDERED_LOSSES = {
-    "alshedivat__al-folio__2015-07-15-code.md": "a {% raw %} line of Liquid tags vanishes (a MyST attribute)",
-}
+RENDERED_LOSSES: dict[str, str] = {}
 #: Construct fixtures whose imported page lacks words that Jekyll shows, today.
 RENDERED_CONSTRUCT_LOSSES = {
     "2020-07-15-html-figures.md": "the tweet's byline is dropped, and the text of an include "
