@@ -65,7 +65,9 @@ def test_the_second_post_keeps_its_offset_figure_and_links(imported) -> None:
 def test_unpublished_posts_are_drafts(imported, tmp_path: Path) -> None:
     site, html, _ = imported
     assert not (html / "posts/2019/unfinished.html").exists()  # publication.site.drafts holds drafts back
-    listed = soup(html / "blog.html").get_text()
+    # every page of the all-posts listing (publication.site.paging: blog.html, then blog/page/<n>.html)
+    listing = [html / "blog.html", *sorted((html / "blog/page").glob("*.html"))]
+    listed = " ".join(soup(page).get_text() for page in listing)
     assert "First steps" in listed and "Unfinished" not in listed
     preview = sphinx_build(site, tmp_path, "-D", "publication_show_drafts=1")
     assert preview.returncode == 0, preview.stderr
