@@ -97,7 +97,10 @@ class Html:
 
     def element(self, tag: str, source: str) -> str | None:
         """MyST for one HTML block, or None to keep it as it is."""
-        soup = BeautifulSoup(source, "html.parser")
+        # html5lib reads the block as a browser does (unclosed <p>, stray end tags, implied elements)
+        soup = BeautifulSoup(source, "html5lib").body
+        if soup is None:
+            return None
         top = [node for node in soup.contents if not (isinstance(node, NavigableString) and not node.strip())]
         if tag in ("img", "a", "span"):
             if not top or not all(isinstance(node, Tag) and node.name in _IMAGE_ONLY for node in top):
