@@ -22,7 +22,17 @@ ROOT = Path(__file__).parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 LOCK = tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
 #: Packages whose internals publication patches: pyproject.toml must bound them above.
-PATCHED = {"sphinx", "ablog", "myst-parser", "sphinxcontrib-bibtex", "pybtex", "furo", "sphinxext-opengraph"}
+PATCHED = {
+    "sphinx",
+    "ablog",
+    "myst-parser",
+    "sphinxcontrib-bibtex",
+    "pybtex",
+    "furo",
+    "sphinxext-opengraph",
+    "myst-nb",
+    "pyyaml",
+}
 
 
 def group_requirements(name: str) -> list[Requirement]:
