@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -334,6 +335,25 @@ def test_a_deleted_post_is_gone(preview: Preview) -> None:
     assert preview.get(f"{NEW_POST}.html")[0] == 404
     assert not listed(preview, "index.html")
     assert preview.get("blog/tag/retagged.html")[0] == 404
+
+
+def test_a_change_of_conf_py_restarts_the_preview_on_the_same_port(preview: Preview) -> None:
+    """conf.py may load other extensions: the process starts again, and serves at the same address."""
+
+    def serving() -> list[str]:
+        return [line for line in preview.log if "Serving the preview on" in line]
+
+    before = len(serving())
+    conf = preview.site / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + "\n# changed in the preview\n", encoding="utf-8")
+    give_up = time.monotonic() + PATIENCE * 2  # a guard against a preview that never comes back
+    while len(serving()) == before:
+        assert preview.process.poll() is None, "".join(preview.log[-40:])
+        assert time.monotonic() < give_up, "".join(preview.log[-40:])
+        time.sleep(0.1)
+    assert f"http://127.0.0.1:{preview.port}/" in serving()[-1]
+    assert any("conf.py changed: starting the preview again" in line for line in preview.log)
+    assert "Deep Learning Theory" in preview.page("index.html").get_text()
 
 
 def test_after_every_change_the_preview_still_serves_a_clean_build(preview: Preview, tmp_path: Path) -> None:

@@ -486,7 +486,13 @@ def changes(site: Site, stop: threading.Event) -> Iterator[set[Path]]:
 def restart_process(port: int) -> None:
     """Run the preview again in a new process image, on the same port: code it imported changed under it
     (the package, or conf.py, which may load other extensions than the running ones)."""
-    arguments = [*sys.argv[1:], "--port", str(port)]  # the last --port counts; 0 became a real one
+    arguments, given = [], iter(sys.argv[1:])
+    for argument in given:  # every --port given before, then the one in use (0 became a real one)
+        if argument == "--port":
+            next(given, None)
+        elif not argument.startswith("--port="):
+            arguments.append(argument)
+    arguments += ["--port", str(port)]
     os.execv(sys.executable, [sys.executable, "-m", "publication.tools.preview", *arguments])
 
 
