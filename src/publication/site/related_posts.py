@@ -60,7 +60,8 @@ def all_related(records: list[PostRecord], limit: int = RELATED_POSTS) -> dict[s
     """:func:`related_posts` of every post in ``records`` among them, by document name.
 
     The same ranking, found through the posts that carry each tag instead of by comparing every pair: at
-    1,000 posts the pairs took 35 s of every rebuild, and of every save in the preview.
+    1,000 posts (30 tags, 2–3 a post) the pairs took 3.7 s CPU of every rebuild and of every save in the
+    preview, this 0.5 s.
     """
     slugs = {record.docname: {tag.slug for tag in record.tags} for record in records}
     carrying: dict[str, list[PostRecord]] = defaultdict(list)
