@@ -33,11 +33,7 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "jekyll" / "posts"
 CONSTRUCTS = ROOTS / "jekyll-constructs"
 
 #: Corpus posts the converter loses something of today, and what (the converter's fixes flip these).
-CORPUS_LOSSES = {
-    "daattali__beautiful-jekyll__2020-02-28-sample-markdown.md": "<img src='/assets/img/crepe.jpg'> stays "
-    "site-absolute, a file that is not there, and the report names the address's first mention "
-    "(lines 36, 40) instead of the images (91, 95)",
-}
+CORPUS_LOSSES: dict[str, str] = {}
 #: Construct fixtures the converter does not carry over today.
 CONSTRUCT_LOSSES: dict[str, str] = {}
 

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from markdown_it import MarkdownIt
-
+from .blocks import PARSER
 from .code import code_block
 from .myst import Page, admonition
 from .scholarship import Scholarship
@@ -517,19 +516,22 @@ def closing_index(tokens: list[Token], opening: int) -> int | None:
     return None
 
 
-_MARKDOWN = MarkdownIt("commonmark")
 _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 
 
 def code_spans(text: str) -> list[tuple[int, int]]:
-    """Where ``text`` (Markdown, before Liquid runs) has code: fenced and indented blocks, inline code."""
+    """Where ``text`` (Markdown, before Liquid runs) has code: fenced and indented blocks, inline code, and
+    math blocks (``$$``, amsmath environments), where TeX's braces can read as a Liquid output ``{{ }}``
+    and a kept tag must stay verbatim, not become markup inside the formula."""
     starts = [0]
     for line in text.split("\n"):
         starts.append(starts[-1] + len(line) + 1)
     spans = []
-    for token in _MARKDOWN.parse(text):
-        if token.type in ("fence", "code_block") and token.map:
+    for token in PARSER.parse(text):
+        if token.type in ("fence", "code_block", "math_block", "math_block_label", "amsmath") and token.map:
             begin, end = token.map
+            if token.type == "amsmath":  # mdit-py-plugins 0.7 maps it one line short (as blocks.py counts)
+                end = max(end, begin + token.content.strip("\n").count("\n") + 1)
             spans.append((starts[begin], starts[min(end, len(starts) - 1)]))
     for match in _INLINE_CODE.finditer(text):
         if "\n\n" not in match.group(0) and not any(s <= match.start() < e for s, e in spans):
