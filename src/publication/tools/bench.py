@@ -361,7 +361,12 @@ def measure(docs: Path, posts: int, repeat: int, serve: bool = True) -> dict[str
 
 def ratio(ours: float, theirs: float | None) -> str:
     """How many times this project's time is the other's ("" when there is nothing to compare)."""
-    return f"{ours / theirs:.1f}×" if theirs else ""
+    if not theirs:
+        return ""
+    times = ours / theirs
+    if times >= 0.095:
+        return f"{times:.1f}×"
+    return f"{times:.2f}×" if times >= 0.005 else "<0.01×"  # 0.04 s over 1.00 s is not "0.0×"
 
 
 def table(summary: dict[str, object]) -> str:
