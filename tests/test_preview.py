@@ -203,6 +203,15 @@ def difference(served: bytes, expected: bytes) -> tuple[bytes, bytes]:
     return served[max(0, at - 300) : at + 200], expected[max(0, at - 300) : at + 200]
 
 
+def files_of(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Each file's bytes and modification time, by its path in ``folder``."""
+    return {
+        path.relative_to(folder).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
 def write(path: Path, text: str) -> Callable[[], None]:
     return lambda: path.write_text(text, encoding="utf-8")
 
@@ -244,8 +253,16 @@ def test_an_edit_is_served_and_open_pages_reload(preview: Preview) -> None:
         "Why do deep networks generalize?", "Why do networks generalize, asks the edit?", 1
     )
     assert edited.count("edit") == text.count("edit") + 2
+    before = files_of(preview.output)
     status = reloaded(preview, write(post, edited))
     assert status["problems"] == []
+    # only what changed was written: a file with the bytes it had keeps its time (caches, rsync deploys)
+    after = files_of(preview.output)
+    kept = [name for name, (data, _) in before.items() if name in after and after[name][0] == data]
+    assert kept and all(after[name][1] == before[name][1] for name in kept), [
+        name for name in kept if after[name][1] != before[name][1]
+    ]
+    assert before.keys() - kept  # the post's page, for one, was written
     article = preview.page(f"{POST}.html").select_one("article").get_text(" ", strip=True)
     assert "is a field edited in the preview" in " ".join(article.split())
     home = preview.page("index.html").select_one("article").get_text(" ", strip=True)

@@ -29,6 +29,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 
 from publication.site.ablog_patches import blog_of
+from publication.site.files import write_if_changed
 from publication.site.identifiers import License, doi_url, orcid_url, site_license
 from publication.site.posts import published_post
 from publication.site.reading_time import minutes_for, words_in
@@ -451,9 +452,10 @@ def add_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, d
     ]
     context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags)
     # beside the page's file, named as it is; bib_file() is the percent-encoded address that serves it
-    path = Path(app.builder.get_outfilename(pagename)).with_suffix(".bib")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(bibtex_entry(record), encoding="utf-8")
+    # written only when it changed, so that its time stays as it was (caches, deploys that sync by time)
+    write_if_changed(
+        Path(app.builder.get_outfilename(pagename)).with_suffix(".bib"), bibtex_entry(record).encode()
+    )
 
 
 def open_graph_text(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
