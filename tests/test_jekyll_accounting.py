@@ -522,3 +522,29 @@ def test_an_image_must_lead_to_a_file(tmp_path: Path) -> None:
     assert lost("../../_static/dot.png") == [] and lost("https://old.example.org/img/dot.png") == []
     assert lost("/img/dot.png") == ["in the converted post as '/img/dot.png', a file that is not there"]
     assert lost("../../_static/missing/dot.png") != []
+
+
+def test_an_equation_reference_is_answered_by_an_eq_role() -> None:
+    """``\\eqref``/``\\ref`` of an equation's label becomes ``{eq}``: converted, not words lost; a reference
+    kept as written is kept; one that vanished is a loss at its line."""
+    source = (
+        "$$\n\\begin{equation}\n\\label{eq:cs}\na \\le b + c\n\\end{equation}\n$$\n\n"
+        "By \\eqref{eq:cs} and again \\ref{eq:cs}, done.\n"
+    )
+    block = "```{math}\n:label: eq-cs\na \\le b + c\n```\n\n"
+    converted = f"---\ntitle: T\n---\n\n{block}By {{eq}}`eq-cs` and again {{eq}}`eq-cs`, done.\n"
+    accounting = _account(converted, source=source)
+    assert accounting.silent == [] and accounting.converted >= 3
+    kept = f"---\ntitle: T\n---\n\n{block}By \\eqref{{eq:cs}} and again \\ref{{eq:cs}}, done.\n"
+    assert _account(kept, source=source).silent == []
+    lost = _account(f"---\ntitle: T\n---\n\n{block}By and again {{eq}}`eq-cs`, done.\n", source=source)
+    assert [(loss.kind, loss.line) for loss in lost.silent] == [("equation reference", 12)]
+
+
+def test_a_margin_figure_is_its_image_not_its_id() -> None:
+    """tufte-jekyll's ``{% marginfigure 'id' 'path' 'caption' %}``: the id names the figure, the path is
+    the image."""
+    source = "Text.{% marginfigure 'mf-loss' 'assets/img/loss.png' 'The loss.' %}\n\n"
+    source += "{% fullwidth 'assets/img/wide.png' 'Wide.' %}\n"
+    images = [item.key for item in source_inventory(source).items if item.kind == "image"]
+    assert images == ["loss.png", "wide.png"]

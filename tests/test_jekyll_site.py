@@ -17,15 +17,18 @@ from publication.tools.jekyll.cli import Outcome, run
 CORPUS = ROOT.parent / "shared" / "corpus" / "jekyll" / "posts"
 SEED = ROOT.parent / "shared" / "seed" / "2020-01-27-capabilities-of-deep-learning-models-to-generalize.md"
 THEMES = ROOTS / "jekyll-themes"  # posts written after the academic themes' documentation
+CONSTRUCTS = ROOTS / "jekyll-constructs"  # the academic themes' constructs, also built by Jekyll itself
+FIXTURES = [ROOTS / "jekyll-site", THEMES, CONSTRUCTS]
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the Jekyll corpus is not at {CORPUS}")
 
 
 @pytest.fixture(scope="session")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Outcome]:
-    """tests/roots/jekyll-site and the corpus (when present) imported into an empty site, built once."""
+    """The Jekyll fixture sites and the corpus (when present) imported into an empty site, built strictly
+    once."""
     work = tmp_path_factory.mktemp("imported")
     site = copy_site(ROOTS / "test-import", work / "site")
-    sources = [ROOTS / "jekyll-site", THEMES] + ([CORPUS] if CORPUS.is_dir() else [])
+    sources = FIXTURES + ([CORPUS] if CORPUS.is_dir() else [])
     outcome = run(sources, site / "posts")
     result = sphinx_build(site, work / "out")
     assert result.returncode == 0, result.stderr
@@ -112,8 +115,16 @@ def test_the_old_feed_address_serves_the_feed(imported) -> None:
 def test_every_corpus_post_is_imported(imported) -> None:
     _, _, outcome = imported
     assert outcome.skipped == []
-    fixtures = len(list((ROOTS / "jekyll-site/_posts").glob("*.md"))) + len(list(THEMES.glob("_posts/*.md")))
+    fixtures = sum(len(list(site.glob("_posts/*.md"))) for site in FIXTURES)
     assert len(outcome.reports) == len(list(CORPUS.glob("*.md"))) + fixtures
+
+
+def test_every_imported_post_is_accounted_for_without_silent_loss(imported) -> None:
+    """The posts of the built site (corpus and fixtures imported together, one refs.bib for all): each
+    construct of every source is on its page or named in the report."""
+    _, _, outcome = imported
+    silent = [str(loss) for accounting in outcome.accountings for loss in accounting.silent]
+    assert len(outcome.accountings) == len(outcome.reports) and silent == []
 
 
 @needs_corpus

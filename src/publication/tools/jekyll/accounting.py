@@ -130,7 +130,9 @@ def words_of(text: str) -> list[str]:
 #: Tags whose output a theme's plugin prints as prose (tufte-jekyll, al-folio), by argument positions.
 _PROSE_TAGS = {"newthought": (0,), "epigraph": (0, 1, 2)}
 _NOTE_TAGS = {"sidenote": 1, "marginnote": 1}
-_FIGURE_TAGS = {"fullwidth", "marginfigure", "maincolumn"}
+#: Tags that print a figure: where the image and caption are among the arguments (a margin figure's first
+#: argument is its id).
+_FIGURE_TAGS = {"fullwidth": (0, 1), "maincolumn": (0, 1), "marginfigure": (1, 2)}
 _CITE_TAGS = {"cite", "citep", "citet", "reference", "cite_details"}
 _CONTROL_TAGS = {
     "if", "elsif", "else", "endif", "unless", "endunless", "for", "endfor", "case", "when", "endcase",
@@ -215,9 +217,10 @@ def _tag_stand_in(name: str, rest: str, markup: str) -> str:
     if name in _NOTE_TAGS:
         text = args[_NOTE_TAGS[name]] if len(args) > _NOTE_TAGS[name] else ""
         return f"<x-note>{escape(text)}</x-note>"
-    if name in _FIGURE_TAGS and args:
-        caption = escape(args[1]) if len(args) > 1 else ""
-        return f'<img src="{escape(args[0])}" alt="{caption}"> {caption}'
+    if name in _FIGURE_TAGS and len(args) > _FIGURE_TAGS[name][0]:
+        image, caption_at = _FIGURE_TAGS[name]
+        caption = escape(args[caption_at]) if len(args) > caption_at else ""
+        return f'<img src="{escape(args[image])}" alt="{caption}"> {caption}'
     if name in _CITE_TAGS:
         keys = [arg for arg in args if not arg.startswith("-")]
         if "--file" in args:  # jekyll-scholar: {% cite key --file name %}
@@ -265,6 +268,30 @@ def _kramdown_math(state: StateInline, silent: bool) -> bool:
             state.pos = end + len(closing)
             return True
     return False
+
+
+_EQUATION_REFERENCE = re.compile(r"\\(?:eq)?ref\{(?P<label>[^{}\n]+)\}")
+
+
+def _equation_reference(state: StateInline, silent: bool) -> bool:
+    r"""MathJax shows ``\eqref{eq:x}`` and ``\ref{eq:x}`` in the prose as the equation's number: a
+    reference, not the words ``eqref eq x``."""
+    match = _EQUATION_REFERENCE.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("equation_reference", "", 0)
+        token.content = match.group("label")
+        token.markup = match.group(0)
+    state.pos = match.end()
+    return True
+
+
+def _render_equation_reference(
+    self: RendererHTML, tokens: list[Any], idx: int, options: Any, env: Any
+) -> str:
+    token = tokens[idx]
+    return f'<x-eqref data-label="{html.escape(token.content)}">{html.escape(token.markup)}</x-eqref>'
 
 
 def _kramdown_abbreviation(state: StateBlock, start: int, end: int, silent: bool) -> bool:
@@ -371,6 +398,8 @@ def kramdown_parser() -> MarkdownIt:
         .use(deflist_plugin)
     )
     md.inline.ruler.before("escape", "kramdown_math", _kramdown_math)
+    md.inline.ruler.before("escape", "equation_reference", _equation_reference)
+    md.add_render_rule("equation_reference", _render_equation_reference)
     md.block.ruler.before("paragraph", "kramdown_abbreviation", _kramdown_abbreviation)
     md.add_render_rule("kramdown_abbreviation", _render_abbreviation)
     md.core.ruler.push("kramdown_toc", _drop_kramdown_toc)
@@ -464,8 +493,10 @@ def _role(self: RendererHTML, tokens: list[Any], idx: int, options: Any, env: An
     escape = html.escape
     if _CITE_ROLES.match(name):
         return f'<x-cite data-keys="{escape(content)}"></x-cite>'
-    if name in ("math", "eq"):
+    if name == "math":
         return f"<x-math>{escape(content)}</x-math>"
+    if name == "eq":
+        return f'<x-eqref data-label="{escape(content)}"></x-eqref>'
     if name == "abbr":
         abbreviation = re.match(r"^(?P<key>.*?)\s*\((?P<text>.*)\)\s*$", content, re.S)
         if abbreviation:
@@ -624,6 +655,11 @@ class _Walker:
             url = element.get("src") or element.get("data") or ""
             self.add("script", _url_key(url) if url else " ".join(words_of(element.text or "")), url, form)
             descend = False
+        elif tag == "x-eqref":
+            # what the reference's words say, in the output's words too: a reference kept as written
+            label = _label_key(element.get("data-label") or "")
+            self.add("equation reference", label, element.text or "", form)
+            descend = False
         elif tag == "x-abbr":
             self.add("abbreviation", element.get("data-key") or "", element.text or "", form)
         elif tag == "abbr" and element.get("title"):
@@ -670,6 +706,11 @@ def _file_key(src: str) -> str:
     return re.sub(r"[^0-9a-z.]", "", name.casefold())
 
 
+def _label_key(label: str) -> str:
+    """An equation's label as MyST can name it (``eq:cs`` is written ``eq-cs``)."""
+    return re.sub(r"[^\w-]+", "-", label).strip("-").casefold()
+
+
 def _url_key(url: str) -> str:
     parts = urlsplit(url)
     return (parts.netloc + parts.path).rstrip("/").casefold()
@@ -714,12 +755,12 @@ def _matches(item: Item, other: Item) -> bool:
 
 
 def _found_in_words(item: Item, output: Inventory) -> bool:
-    """A Liquid tag kept as text (its words, in order, somewhere on the page), or made a link or embed of
-    the address it names."""
+    """A Liquid tag or an equation reference kept as text (its words, in order, somewhere on the page), or
+    a tag made a link or embed of the address it names."""
     urls = {_url_key(arg) for arg in _arguments(item.value) if arg.startswith(("http://", "https://"))}
     if any(other.kind in ("link", "script") and _url_key(other.value) in urls for other in output.items):
         return True
-    wanted = f" {item.key} "
+    wanted = f" {item.key if item.kind == 'liquid tag' else ' '.join(words_of(item.value))} "
     every = " " + " ".join(word for block in output.blocks + output.code_blocks for word in block.words) + " "
     return wanted in every
 
@@ -760,7 +801,9 @@ def account(
 
     remaining = list(after.items)
     for item in before.items:
-        if item.kind == "liquid tag":
+        if item.kind == "liquid tag" or (
+            item.kind == "equation reference" and not any(_matches(item, other) for other in after.items)
+        ):
             if _found_in_words(item, after):
                 result.kept += 1
             else:

@@ -18,6 +18,7 @@ module Constructs
       when "newthought" then "<span class='newthought'>#{@args[0]}</span>"
       when "sidenote" then "<span class='sidenote'>#{@args[1]}</span>"
       when "marginnote" then "<span class='marginnote'>#{@args[1]}</span>"
+      when "marginfigure" then "<span class='marginnote'><img src='#{@args[1]}' alt='#{@args[2]}'/>#{@args[2]}</span>"
       when "fullwidth" then "<figure class='fullwidth'><img src='#{@args[0]}' alt='#{@args[1]}'/><figcaption>#{@args[1]}</figcaption></figure>"
       end
     end
@@ -49,7 +50,7 @@ module Constructs
   end
 end
 
-%w[epigraph newthought sidenote marginnote fullwidth].each { |name| Liquid::Template.register_tag(name, Constructs::Quoted) }
+%w[epigraph newthought sidenote marginnote marginfigure fullwidth].each { |name| Liquid::Template.register_tag(name, Constructs::Quoted) }
 %w[cite reference bibliography].each { |name| Liquid::Template.register_tag(name, Constructs::Scholar) }
 Liquid::Template.register_tag("details", Constructs::Details)
 Liquid::Template.register_tag("include_cached", Jekyll::Tags::IncludeTag)
