@@ -390,3 +390,70 @@ def test_a_line_that_is_only_an_unknown_liquid_tag_stays_visible_as_typed(
     text, _ = import_post(tmp_path, f"---\ntitle: T\n---\n\nBefore.\n\n{tag}\n\nAfter.\n")
     shown = html_module.unescape(re.sub(r"<[^>]+>", "", MYST.render(body(text))))
     assert tag in shown  # not taken as a block attribute, quotes and dashes as typed
+
+
+# -- tufte-jekyll and jekyll-scholar ---------------------------------------------------------------------
+
+
+def test_a_tufte_sidenote_is_a_margin_note_before_its_paragraph(tmp_path: Path) -> None:
+    text, outcome = import_post(
+        tmp_path,
+        "---\ntitle: T\n---\n\nIntro.\n\nDense data{% sidenote 'sn-1' 'Tufte calls it *density*.' %} wins.\n",
+    )
+    assert body(text) == "Intro.\n\n:::{margin}\nTufte calls it *density*.\n:::\n\nDense data wins."
+    assert outcome.reports[0].converted["sidenotes (as margin notes)"] == 1
+
+
+SCHOLAR_BIB = b"@book{knuth1984, title = {The TeXbook}, author = {Knuth, Donald}, year = {1984},"
+SCHOLAR_BIB += b" publisher = {Addison-Wesley}}\n"
+
+
+@pytest.mark.parametrize(
+    ("config", "folder", "cite"),
+    [
+        ("scholar:\n  source: ./_bibliography\n  bibliography: references.bib\n", "_bibliography", ""),
+        ("plugins: [jekyll-scholar]\n", "_bibliography", ""),  # the plugin's defaults
+        ("scholar:\n  source: ./bib\n", "bib", " --file books"),
+    ],
+)
+def test_jekyll_scholar_cites_from_the_bibliography_its_config_names(
+    tmp_path: Path, config: str, folder: str, cite: str
+) -> None:
+    """{% cite %} resolves against _config.yml's scholar bibliography, merged into the site's refs.bib."""
+    name = "books.bib" if cite else "references.bib"
+    text, outcome = import_post(
+        tmp_path,
+        f"---\ntitle: T\n---\n\nAs typeset {{% cite knuth1984{cite} %}}.\n",
+        config=config,
+        files={f"{folder}/{name}": SCHOLAR_BIB},
+    )
+    assert "As typeset {footcite:p}`knuth1984`." in body(text)
+    assert body(text).endswith("```{footbibliography}\n```")
+    assert "knuth1984" in (tmp_path / "docs" / "refs.bib").read_text(encoding="utf-8")
+    assert unconverted(outcome) == []
+
+
+def test_a_site_without_jekyll_scholar_keeps_a_cite_as_text(tmp_path: Path) -> None:
+    text, outcome = import_post(
+        tmp_path,
+        "---\ntitle: T\n---\n\nAs typeset {% cite knuth1984 %}.\n",
+        files={"_bibliography/references.bib": SCHOLAR_BIB},
+    )
+    assert "[knuth1984]" in body(text) and "footcite" not in text
+    assert any("knuth1984: no such BibTeX entry" in finding for finding in unconverted(outcome))
+
+
+@pytest.mark.parametrize(
+    ("before", "heading"), [("## Works cited\n\n", "## Works cited"), ("", "## References")]
+)
+def test_the_references_stand_where_bibliography_stood(tmp_path: Path, before: str, heading: str) -> None:
+    """Under the author's own heading (not an empty one followed by a second 'References'), else their own."""
+    text, _ = import_post(
+        tmp_path,
+        f"---\ntitle: T\n---\n\nAs typeset {{% cite knuth1984 %}}.\n\n"
+        f"{before}{{% bibliography --cited %}}\n\nA closing remark.\n",
+        config="plugins: [jekyll-scholar]\n",
+        files={"_bibliography/references.bib": SCHOLAR_BIB},
+    )
+    assert body(text).endswith(f"{heading}\n\n```{{footbibliography}}\n```\n\nA closing remark.")
+    assert body(text).count("footbibliography") == 1 and body(text).count("\n## ") == 1

@@ -330,20 +330,33 @@ def test_jekyll_scholar_and_tufte_constructs_become_citations_margin_notes_and_e
     assert any(
         "'gregor2015draw' is another work" in f for f in findings(outcome, "2021-06-01-scholar-and-tufte.md")
     )
-    margin = article.select_one("aside.margin-note")
-    assert margin.get_text(strip=True) == "This note is in the margin."
+    notes = {note.get_text(strip=True): note for note in article.select("aside.margin-note")}
+    margin = notes["This note is in the margin."]
     assert "margin note sits beside" in margin.find_next_sibling("p").get_text()
+    # tufte's sidenote is a margin note too, not a numbered footnote
+    sidenote = notes["A sidenote, set in the margin."]
+    assert "drawing network later" in sidenote.find_next_sibling("p").get_text()
+    assert all("A sidenote" not in note.get_text() for note in article.select("aside.footnote"))
     epigraph = article.select_one("blockquote.epigraph")
     assert "nobody’s special property" in epigraph.get_text()
     assert epigraph.select_one(".attribution").get_text().strip("— \n") == "Derek Walcott, Omeros"
     assert article.select_one("span.newthought").get_text() == "In his later books"
-    assert "A sidenote, numbered as a footnote." in article.select_one("aside.footnote").get_text()
     wide = next(f for f in article.select("figure") if "Loss across the whole page width." in f.get_text())
     assert "fullwidth" in wide["class"] and "width: 100%" in wide.get("style", "")
     assert (html / "posts/2021" / wide.find("img")["src"]).resolve().is_file()
     margin_figure = next(a for a in article.select("aside.margin-note") if a.find("figure"))
     assert "A margin figure." in margin_figure.get_text()
     assert "figure in the margin" in margin_figure.find_next_sibling("p").get_text()
+
+
+def test_jekyll_scholar_cites_resolve_from_the_bibliography_of_its_config(imported) -> None:
+    """jekyll-constructs' post names no bibliography: _config.yml's scholar: source/bibliography does."""
+    _, html, _ = imported
+    article = post_body(html / "posts/2022/scholar-citations.html")
+    assert "{%" not in article.get_text() and "[ruderman1994statistics]" not in article.get_text()
+    references = article.select_one("section#references").get_text(" ")
+    assert "Statistics of natural images" in references
+    assert "Understanding deep learning requires rethinking generalization" in references
 
 
 def test_code_labels_become_captions_and_images_in_html_are_copied_figures(imported) -> None:

@@ -170,7 +170,7 @@ def convert(
     body, excerpt = markdown.more(body)
     for leftover in re.finditer(r"\{:[^}\n]*\}", body):
         page.keep(leftover.group(0), f"attribute list {leftover.group(0)!r} kept as text")
-    body = (body + "\n\n" + scholarship.ending()).strip("\n")
+    body = scholarship.end(body)
     body = re.sub(r"\n{3,}", "\n\n", body).strip("\n")  # blank lines of prose; code keeps its own
     body = held.restore(body)
     if not assets.dry_run:

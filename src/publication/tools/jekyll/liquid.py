@@ -314,15 +314,20 @@ class Liquid:
         if self.scholarship is None:
             return None
         words = _arguments(rest)
-        keys, skip = [], False
+        keys, file, option = [], None, None
         for word in words:
-            if skip:
-                skip = False
+            if option is not None:
+                file = word if option in ("-f", "--file") else file
+                option = None
             elif word.startswith("-"):
-                skip = word in ("-l", "--locator", "-f", "--file", "-p", "--prefix", "-s", "--suffix")
+                takes_value = ("-l", "--locator", "-f", "--file", "-p", "--prefix", "-s", "--suffix")
+                option = word if word in takes_value else None
             else:
                 keys.append(word)
-        return self.scholarship.cite(keys, tag) if keys else None
+        if not keys:
+            return None
+        self.scholarship.scholar(tag, file)
+        return self.scholarship.cite(keys, tag)
 
     def tag_reference(self, rest: str, tag: str) -> str | None:
         return self.tag_cite(rest, tag)
@@ -333,15 +338,17 @@ class Liquid:
         self.report.count("bibliographies (as the post's references)")
         if "--cited" not in rest:
             self.page.keep(tag, f"{tag!r} listed every entry of the file; the post lists the works it cites")
-        return ""
+        return self.scholarship.bibliography_here()
 
     # -- tufte-jekyll ---------------------------------------------------------------------------------------
     def tag_sidenote(self, rest: str, _tag: str) -> str | None:
+        # the site's margin notes, as tufte-jekyll sets a sidenote in the margin beside its line (its
+        # superscript number only pairs the two; a margin note sits before its paragraph instead)
         words = _arguments(rest)
-        if len(words) < 2 or self.scholarship is None:
+        if len(words) < 2:
             return None
-        self.report.count("sidenotes (as footnotes)")
-        return self.scholarship.footnote(words[1])
+        self.report.count("sidenotes (as margin notes)")
+        return self.margin(words[1])
 
     def tag_marginnote(self, rest: str, _tag: str) -> str | None:
         words = _arguments(rest)

@@ -155,6 +155,28 @@ def bibliography_file(page: Page, name: str) -> Path | None:
     return None
 
 
+def scholar_file(page: Page, name: str | None = None) -> Path | None:
+    """A jekyll-scholar bibliography of the Jekyll site: ``name`` (a ``--file`` argument) or the one
+    ``_config.yml`` names (``scholar: {source: ./_bibliography, bibliography: references.bib}``, the
+    plugin's defaults), in the scholar source folder; None when the site does not use jekyll-scholar."""
+    root = page.assets.site_root
+    config = page.config.get("scholar")
+    plugins = [*_names(page.config.get("plugins")), *_names(page.config.get("gems"))]
+    if root is None or (not isinstance(config, dict) and "jekyll-scholar" not in plugins):
+        return None
+    config = config if isinstance(config, dict) else {}
+    folder = root / str(config.get("source") or "./_bibliography")
+    wanted = name or str(config.get("bibliography") or "references.bib")
+    for candidate in (folder / wanted, folder / f"{wanted}.bib"):
+        if candidate.is_file() and candidate.resolve().is_relative_to(root.resolve()):
+            return candidate
+    return None
+
+
+def _names(value: object) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
 class Scholarship:
     """Citations and notes of one post."""
 
@@ -162,6 +184,7 @@ class Scholarship:
         self.page = page
         self.bibliography = bibliography
         self.renamed: dict[str, str] = {}
+        self.merged: set[Path] = set()  # bibliography files of the Jekyll site merged for this post
         self.cited = False
         self.notes: list[str] = []
         name = page.data.get("bibliography")
@@ -170,7 +193,22 @@ class Scholarship:
             if source is None:
                 page.keep("bibliography:", f"bibliography file {name!r} not found in the Jekyll site")
             else:
-                self.renamed = bibliography.merge(source, page)
+                self.merge(source)
+
+    def merge(self, source: Path) -> None:
+        """Merge a bibliography file of the Jekyll site into the site's, once per post."""
+        if self.bibliography is None or source in self.merged:
+            return
+        self.merged.add(source)
+        self.renamed.update(self.bibliography.merge(source, self.page))
+
+    def scholar(self, tag: str, file: str | None = None) -> None:
+        """What a jekyll-scholar tag cites from: the site's ``scholar:`` bibliography (or ``--file``)."""
+        source = scholar_file(self.page, file)
+        if source is not None:
+            self.merge(source)
+        elif file:
+            self.page.keep(tag, f"bibliography file {file!r} of {tag!r} not found in the Jekyll site")
 
     def cite(self, keys: list[str], source: str) -> str:
         """``{footcite:p}`` for the keys found in the bibliography; the rest stay visible, reported."""
@@ -242,9 +280,28 @@ class Scholarship:
             self.page.report.count("abbreviations", count)
         return text
 
-    def ending(self) -> str:
-        """What closes the post: the notes, and the bibliography when anything was cited."""
+    def bibliography_here(self) -> str:
+        """Where jekyll-scholar's ``{% bibliography %}`` stood: the post's references go there."""
+        return f"\n\n{_BIBLIOGRAPHY_HERE}\n\n"
+
+    def end(self, body: str) -> str:
+        """The post's body with its notes at the end and, when anything was cited, its references where
+        ``{% bibliography %}`` stood (under the author's heading, else under a "References" heading of
+        their own), or at the end."""
+        references = "```{footbibliography}\n```"
+        at = body.find(_BIBLIOGRAPHY_HERE)
+        if self.cited and at >= 0:
+            lines = body[:at].rstrip().rsplit("\n", 1)
+            under_heading = bool(re.match(r"#{1,6}[ \t]", lines[-1]))
+            here = references if under_heading else f"## References\n\n{references}"
+            body = body[:at] + here + body[at + len(_BIBLIOGRAPHY_HERE) :]
+        body = body.replace(_BIBLIOGRAPHY_HERE, "")
         parts = [f"[^note-{index}]: {note}" for index, note in enumerate(self.notes, 1)]
-        if self.cited:
-            parts.append("## References\n\n```{footbibliography}\n```")
-        return "\n\n".join(parts)
+        if self.cited and at < 0:
+            parts.append(f"## References\n\n{references}")
+        return (body + "\n\n" + "\n\n".join(parts)).strip("\n")
+
+
+#: Stands where ``{% bibliography %}`` was until the post is converted (a character of Unicode's private use
+#: area, which no Markdown syntax reads and no post holds).
+_BIBLIOGRAPHY_HERE = "\ue004"
