@@ -251,7 +251,7 @@ def new(session: nox.Session) -> None:
 
 @nox.session(name="import-jekyll")
 def import_jekyll(session: nox.Session) -> None:
-    """Import Jekyll posts: nox -s import-jekyll -- SOURCE... [--to docs/posts] [--force]."""
+    """Import Jekyll posts: nox -s import-jekyll -- SOURCE... [--to docs/posts] [--force] [--allow-loss]."""
     install(session, SITE)
     session.run("publication-import-jekyll", *(session.posargs or ["--help"]))
 

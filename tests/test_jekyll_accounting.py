@@ -486,7 +486,7 @@ def test_the_summary_lists_a_silent_loss_and_ends_with_the_balance(
         return text.replace("The second sentence vanishes.", ""), report
 
     monkeypatch.setattr(cli, "convert", losing)
-    cli.main([str(site), "--to", str(tmp_path / "docs" / "posts")])
+    assert cli.main([str(site), "--to", str(tmp_path / "docs" / "posts")]) == 1  # a silent loss fails
     lines = capsys.readouterr().out.splitlines()
     assert "Not in the converted posts and not reported above (1):" in lines
     assert (
@@ -494,6 +494,9 @@ def test_the_summary_lists_a_silent_loss_and_ends_with_the_balance(
         in lines
     )
     assert re.fullmatch(r"Accounting: kept [1-9]\d*, converted \d+, not converted 1 \(listed\)", lines[-1])
+    # --allow-loss: the same summary, and status 0 (nothing else went wrong)
+    assert cli.main([str(site), "--to", str(tmp_path / "docs" / "posts"), "--force", "--allow-loss"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == lines[-1]
 
 
 def test_one_construct_of_the_output_stands_for_one_of_the_source() -> None:
