@@ -457,3 +457,39 @@ def test_the_references_stand_where_bibliography_stood(tmp_path: Path, before: s
     )
     assert body(text).endswith(f"{heading}\n\n```{{footbibliography}}\n```\n\nA closing remark.")
     assert body(text).count("footbibliography") == 1 and body(text).count("\n## ") == 1
+
+
+# -- inline conversions on markdown-it's inline tokens ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prose", "converted"),
+    [
+        ("See [a $$b$$ link](https://x.org/a$$b$$).", "See [a {math}`b` link](https://x.org/a$$b$$)."),
+        ('A <span title="\\\\(x\\\\)">tip</span>.', 'A <span title="\\\\(x\\\\)">tip</span>.'),
+        ("Typed <code>$$x$$</code> as is.", "Typed <code>$$x$$</code> as is."),
+        ("In ``a $$x$$ b`` and \\\\( y_1 \\\\).", "In ``a $$x$$ b`` and {math}`y_1`."),
+        ("> Quoted $$a +\n> b$$ here.", "> Quoted $$a +\n> b$$ here."),
+        ("| $$x$$ | `$$y$$` |\n|---|---|\n| 1 | 2 |", "| {math}`x` | `$$y$$` |\n|---|---|\n| 1 | 2 |"),
+    ],
+)
+def test_inline_math_is_converted_only_where_the_inline_parser_reads_math(
+    tmp_path: Path, prose: str, converted: str
+) -> None:
+    """Not in a link's address, an HTML tag's attribute, <code> (MathJax leaves it), or inline code."""
+    text, _ = import_post(tmp_path, f"---\ntitle: T\n---\n\n{prose}\n")
+    assert body(text) == converted
+
+
+#: TeX that can stand in a link's address: no spaces or parentheses, which would end it.
+ADDRESS_LATEX = LATEX_LINE.map(lambda s: "".join(s.split())).filter(lambda s: s and not {"(", ")"} & set(s))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=PROSE, latex=ADDRESS_LATEX)
+def test_math_in_an_address_or_code_span_is_left_as_written(tmp_path: Path, before: str, latex: str) -> None:
+    """Whatever prose comes before, a formula in a link's address (one without spaces or parentheses, which
+    would end it) or a code span stays as typed."""
+    post = f"---\ntitle: T\n---\n\n{before}\n\n[x](https://x.org/$${latex}$$) and `$${latex}$$`\n"
+    text, _ = import_post(tmp_path, post)
+    assert f"`$${latex}$$`" in body(text) and "{math}" not in body(text).rsplit("\n\n", 1)[-1]

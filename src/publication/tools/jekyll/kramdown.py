@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 
 from .blocks import Math, label_name, unescape_markdown
+from .inline import math_spans
 from .myst import Page, admonition, admonition_kind
 
 _BLOCK_IAL = re.compile(r"^ {0,3}\{:\s*(?P<body>[^}]*?)\s*:?\}\s*$")
@@ -156,8 +157,6 @@ class Kramdown:
         return text[: match.start()] + text[match.end() :], max(1, len(paragraphs))
 
 
-_INLINE_DOLLARS = re.compile(r"(?<![\\$])\$\$(?P<math>(?:[^$\n]|\n(?![ \t]*\n))+?)\$\$")
-_INLINE_PARENS = re.compile(r"\\\\\((?P<math>(?:[^\n]|\n(?![ \t]*\n))+?)\\\\\)")
 _DISPLAY_BRACKETS = re.compile(r"^(?P<indent>[ \t>]*)\\\\\[(?P<math>.*?)\\\\\][ \t]*$", re.S | re.M)
 _EQREF = re.compile(r"\\(?:eq)?ref\{(?P<label>[^}]+)\}")
 
@@ -174,10 +173,16 @@ def convert_math(text: str, page: Page, math: Math, hold: Callable[[str], str]) 
         return match.group("indent") + hold(math.block(latex, line_of(match)))
 
     text = _DISPLAY_BRACKETS.sub(brackets, text)
-    text = _INLINE_DOLLARS.sub(lambda m: hold(math.inline(m.group("math"), line_of(m))), text)
-    text = _INLINE_PARENS.sub(
-        lambda m: hold(math.inline(unescape_markdown(m.group("math")), line_of(m))), text
-    )
+    # inline math where markdown-it's inline parser reads it, so never in a link's address, an HTML tag or
+    # an image's alt text; replaced from the end, so earlier offsets stay true
+    spans = math_spans(text)
+    held = []
+    for span in spans:  # in reading order: a formula written twice is reported at each place
+        latex = span.latex if span.markup == "$$" else unescape_markdown(span.latex)
+        line = page.line(text[span.start : span.end]) if page.source else None
+        held.append(hold(math.inline(latex, line)))
+    for span, replacement in reversed(list(zip(spans, held, strict=True))):
+        text = text[: span.start] + replacement + text[span.end :]
 
     def reference(match: re.Match[str]) -> str:
         if match.group("label") not in math.labels:
