@@ -29,6 +29,8 @@ EXPECTED = {
     "pybtex.style.formatting.BaseStyle.format_entry",
     "sphinx.search.IndexBuilder.prune",
     "sphinx.builders.html.StandaloneHTMLBuilder.get_outdated_docs",
+    "sphinx.builders.html.StandaloneHTMLBuilder.finish",
+    "sphinx.builders.pickle",
     "sphinx._cli.util.errors.handle_exception",
     "furo's page.html",
     "furo's search.html",

@@ -95,19 +95,23 @@ class Events:
 
 
 def reloaded(preview: Preview, change: Callable[[], None], done: Callable[[], bool] | None = None) -> dict:
-    """Make a change and wait for the reload event of the build that shows it; return that event's status.
+    """Make a change, wait for the reload event of the build that shows it and for that build to finish (the
+    pages reload once written; the archive pages, search index and sitemap follow); return its last status.
 
     An editor's save may come as more than one batch of changes, each a build: wait until ``done`` holds.
     """
     events = Events(preview)
     try:
         change()
+        reloading = None
         while True:
             try:
                 name, status = events.next()
             except queue.Empty:
                 raise AssertionError("no build showed the change:\n" + "".join(preview.log[-60:])) from None
-            if name == "reload" and (done is None or done()):
+            if name == "reload":
+                reloading = status["build"]
+            if reloading == status["build"] and status["finished"] and (done is None or done()):
                 return status
     finally:
         events.close()
@@ -299,6 +303,42 @@ def test_a_new_post_gets_its_page_and_joins_the_listings(preview: Preview) -> No
     assert listed(preview, "blog/2021.html")
     recent = preview.page("about.html").select_one("nav.blog-sidebar").get_text(" ", strip=True)
     assert "A post begun in the preview" in recent
+
+
+def test_the_search_index_and_sitemap_follow_once_the_build_finishes(preview: Preview) -> None:
+    """A save's page is served as soon as it is written; the search index and the sitemap, written after it,
+    are brought up to date by the time the build says it has finished."""
+    path = preview.site / "posts/2021/a-second-post-begun-in-the-preview.md"
+    text = new_post("begun in the preview").replace("A post begun", "A second post begun")
+    text = text.replace("Its first words", "Its first words mention quuxaphone")
+    events = Events(preview)
+    try:
+        write(path, text)()
+        names = []
+        while not names or not names[-1][1]["finished"]:
+            name, status = events.next()
+            names.append((name, status))
+    finally:
+        events.close()
+    # one reload, as soon as the pages are written; then the same build's status, when it has finished
+    assert [name for name, _ in names[-2:]] == ["reload", "status"]
+    assert [status["finished"] for _, status in names[-2:]] == [False, True]
+    assert names[-1][1]["build"] == names[-2][1]["build"] and names[-1][1]["problems"] == []
+    status, index = preview.get("searchindex.js")
+    assert status == 200
+    found = json.loads(index.decode().removeprefix("Search.setIndex(").removesuffix(")"))
+    page = found["docnames"].index("posts/2021/a-second-post-begun-in-the-preview")
+    pages = [hits for term, hits in found["terms"].items() if term.startswith("quuxaphon")]
+    assert pages and all(page in (hits if isinstance(hits, list) else [hits]) for hits in pages)
+    assert page_in_sitemap(preview, "posts/2021/a-second-post-begun-in-the-preview.html")
+    reloaded(preview, path.unlink)
+    assert not page_in_sitemap(preview, "posts/2021/a-second-post-begun-in-the-preview.html")
+
+
+def page_in_sitemap(preview: Preview, page: str) -> bool:
+    status, sitemap = preview.get("sitemap.xml")
+    assert status == 200
+    return any(loc.get_text().endswith("/" + page) for loc in BeautifulSoup(sitemap, "xml").select("loc"))
 
 
 def test_a_tag_change_moves_the_post_between_tag_pages(preview: Preview) -> None:

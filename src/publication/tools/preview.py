@@ -28,13 +28,15 @@ import io
 import json
 import logging
 import os
+import pickle
 import queue
 import re
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterable, Iterator
+import weakref
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -42,10 +44,12 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import ablog.blog
-from sphinx.application import Sphinx
+from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
+from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 import publication
+from publication.shared.patching import Patch
 from publication.site.files import remember_rewritten_files
 
 #: The only address the preview listens on: the machine itself, never the network around it.
@@ -107,6 +111,58 @@ RELOAD_SCRIPT = """\
 
 
 # -- Building -------------------------------------------------------------------------------------------
+
+
+FINISH = Patch(
+    owner="sphinx.builders.html:StandaloneHTMLBuilder",
+    name="finish",
+    package="sphinx",
+    versions=">=8.2,<10",
+    where="publication.tools.preview",
+    retire="when Sphinx emits an event between writing documents and finishing; not proposed upstream yet",
+)
+
+
+def finish_after_telling_the_preview(self: Any) -> None:
+    """Tell the preview that the documents' pages are written, then finish as Sphinx does (indices, archive
+    pages, images, the search index; then ``build-finished``: feeds, sitemap).
+
+    Applied only by the preview: it serves the pages just written, and tells the open pages to reload, while
+    the rest of the build goes on. Sphinx's builder has no event between the two.
+    """
+    pages_written = getattr(self, "publication_pages_written", None)
+    if pages_written is not None:
+        pages_written()
+    _sphinx_finish(self)
+
+
+_sphinx_finish = FINISH.check()
+
+PICKLE = Patch(
+    owner="sphinx.builders",
+    name="pickle",
+    package="sphinx",
+    versions=">=8.2,<10",
+    where="publication.tools.preview",
+    retire="when Sphinx lets an application keep its environment in memory only; not proposed upstream yet",
+)
+#: The environments the preview keeps in memory: Sphinx does not write them to disk after each build.
+IN_MEMORY: weakref.WeakSet[BuildEnvironment] = weakref.WeakSet()
+
+
+class PickleButKeepInMemory:
+    """The ``pickle`` module as Sphinx's builders use it, except that it does not write the environment of an
+    application the preview holds: at 1,000 posts that took a third of a second of every save, for a file
+    that only a later process reads. The preview writes it once, when it stops (:meth:`Site.stop`); until
+    then the file Sphinx opened for it is left empty, so a preview that was killed starts afresh."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(pickle, name)
+
+    def dump(self, obj: Any, file: Any, protocol: int | None = None, **kwargs: Any) -> None:
+        if isinstance(obj, BuildEnvironment) and obj in IN_MEMORY:
+            return
+        pickle.dump(obj, file, protocol, **kwargs)
 
 
 class Problems(io.TextIOBase):
@@ -216,6 +272,9 @@ class Site:
         self.troubled: set[str] = set()
         #: Problems of files that are not documents (refs.bib, conf.py), kept until that file changes.
         self.other_problems: dict[str, list[str]] = {}
+        #: The pages written so far by the build under way, and whom to tell when they all are
+        self.pages: list[str] = []
+        self.on_pages_written: Callable[[set[Path], list[str]], None] | None = None
 
     # the application's life
 
@@ -241,10 +300,20 @@ class Site:
         )
         self.app.connect("env-get-outdated", self.read_troubled_again)
         self.app.connect("env-before-read-docs", forget_old_doctrees)
+        self.app.connect("html-page-context", self.note_page)
+        FINISH.apply(finish_after_telling_the_preview)
+        PICKLE.apply(PickleButKeepInMemory())
+        IN_MEMORY.add(self.app.env)
+        self.app.builder.publication_pages_written = self.pages_written  # type: ignore[attr-defined]
         self.assets = PageAssets(self.app)
 
-    def stop(self) -> None:
-        self.app = None
+    def stop(self, *, keep_environment: bool = True) -> None:
+        """End the application; write its environment to disk for the next one, unless it failed."""
+        app, self.app = self.app, None
+        if app is not None and keep_environment:
+            IN_MEMORY.discard(app.env)
+            with open(Path(app.doctreedir, ENV_PICKLE_FILENAME), "wb") as file:
+                pickle.dump(app.env, file, pickle.HIGHEST_PROTOCOL)
         self.stack.close()
         ablog.blog.Blog._dict.clear()
 
@@ -256,11 +325,34 @@ class Site:
             if (docname := env.path2doc(path)) is not None and docname in env.found_docs
         )
 
+    def note_page(self, app: Sphinx, pagename: str, *args: Any) -> None:
+        self.pages.append(pagename)
+
+    def pages_written(self) -> None:
+        """The documents' pages are written (the archive pages, search index, feeds and sitemap are not yet):
+        hand their files, and the problems found so far, to whoever asked."""
+        app = self.app
+        if self.on_pages_written is None or app is None:
+            return
+        files = {Path(app.builder.get_outfilename(pagename)).resolve() for pagename in self.pages}
+        problems = [*self.warnings.lines, *(line for kept in self.other_problems.values() for line in kept)]
+        self.on_pages_written(files, list(dict.fromkeys(problems)))
+
     # builds
 
-    def build(self, changed: Iterable[Path] = ()) -> Outcome:
-        """Build what changed since the last build; start the application first if there is none."""
+    def build(
+        self,
+        changed: Iterable[Path] = (),
+        pages_written: Callable[[set[Path], list[str]], None] | None = None,
+    ) -> Outcome:
+        """Build what changed since the last build; start the application first if there is none.
+
+        ``pages_written`` is told, once the documents' pages are written and before the rest of the build
+        (archive pages, search index, feeds, sitemap), which files those pages are and the problems so far.
+        """
         began = time.perf_counter()
+        self.pages = []
+        self.on_pages_written = pages_written
         for path in changed:
             self.other_problems.pop(str(path), None)
         self.warnings.take()
@@ -283,7 +375,7 @@ class Site:
             app.build(force_all=False, filenames=[])
             ok = app.statuscode == 0
         except Exception as error:  # shown to the writer, who fixes the cause and saves
-            self.stop()  # Sphinx deleted its pickled environment: the next build starts afresh
+            self.stop(keep_environment=False)  # Sphinx deleted its pickled environment: start afresh
             problem = "".join(traceback.format_exception_only(error)).strip()
             print(traceback.format_exc(), file=self.warnings.terminal)
             return Outcome(False, [*self.warnings.take(), problem], time.perf_counter() - began)
@@ -343,13 +435,63 @@ class Site:
 # -- Serving --------------------------------------------------------------------------------------------
 
 
+class Gate:
+    """When the server may read a file of the output folder: never while a build may be writing it.
+
+    A build first writes the pages of the documents it read, then finishes (archive pages, search index,
+    feeds, sitemap), which takes longer the more posts there are. The pages it wrote are served as soon as
+    they are all written; every other file waits for the build's end.
+    """
+
+    def __init__(self) -> None:
+        self.condition = threading.Condition()
+        self.building = False
+        #: While a build finishes: the files of the pages it wrote, which no one writes any more.
+        self.settled: set[Path] | None = None
+        self.readers = 0
+
+    @contextlib.contextmanager
+    def reading(self, file: Path | None) -> Iterator[None]:
+        """Hold off builds while ``file`` (None: some file) is read; wait until it may be."""
+        with self.condition:
+            self.condition.wait_for(
+                lambda: not self.building or (self.settled is not None and file in self.settled)
+            )
+            self.readers += 1
+        try:
+            yield
+        finally:
+            with self.condition:
+                self.readers -= 1
+                self.condition.notify_all()
+
+    @contextlib.contextmanager
+    def build(self) -> Iterator[None]:
+        """A build: it begins once no file is being read."""
+        with self.condition:
+            self.condition.wait_for(lambda: self.readers == 0 and not self.building)
+            self.building, self.settled = True, None
+        try:
+            yield
+        finally:
+            with self.condition:
+                self.building, self.settled = False, None
+                self.condition.notify_all()
+
+    def pages_written(self, files: set[Path]) -> None:
+        """The build under way has written these pages, and writes them no more: serve them."""
+        with self.condition:
+            self.settled = files
+            self.condition.notify_all()
+
+
 class Broadcast:
     """The open pages' event streams, and what each is told when it connects."""
 
     def __init__(self) -> None:
         self.listeners: set[queue.Queue[tuple[str, str]]] = set()
         self.lock = threading.Lock()
-        self.status = {"build": "", "problems": []}
+        self.status: dict[str, Any] = {"build": "", "problems": [], "finished": True}
 
     @contextlib.contextmanager
     def listen(self) -> Iterator[queue.Queue[tuple[str, str]]]:
@@ -363,12 +505,17 @@ class Broadcast:
             with self.lock:
                 self.listeners.discard(inbox)
 
-    def built(self, build: str, problems: list[str]) -> None:
-        """Tell every open page that the site was built again: it reloads, and is told the problems."""
+    def built(self, build: str, problems: list[str], *, finished: bool = True, reload: bool = True) -> None:
+        """Tell every open page that the site was built again: it reloads, and is told the problems.
+
+        Pages are told to reload as soon as the build has written its documents' pages (``finished`` false);
+        when it has finished, they are told the problems found since, as a ``status`` event of the same
+        build (the script reloads only for another build).
+        """
         with self.lock:
-            self.status = {"build": build, "problems": problems}
+            self.status = {"build": build, "problems": problems, "finished": finished}
             for inbox in self.listeners:
-                inbox.put(("reload", json.dumps(self.status)))
+                inbox.put(("reload" if reload else "status", json.dumps(self.status)))
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -387,7 +534,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         elif path == SCRIPT:
             self.send_bytes(RELOAD_SCRIPT.encode(), "text/javascript; charset=utf-8")
         else:
-            with self.server.reading:  # never a page half written by a build
+            with self.server.gate.reading(self.local_file(path)):  # never a page half written by a build
                 page = self.html_page(path)
                 if page is None:
                     super().do_GET()
@@ -395,14 +542,19 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.send_bytes(with_reload_script(page), "text/html; charset=utf-8")
 
     def do_HEAD(self) -> None:
-        with self.server.reading:
+        with self.server.gate.reading(self.local_file(urlsplit(self.path).path)):
             super().do_HEAD()
+
+    def local_file(self, path: str) -> Path:
+        """The file the address ``path`` is served from (a folder's ``index.html`` if it ends in a slash)."""
+        local = Path(self.translate_path(path))
+        if unquote(path).endswith("/"):
+            local = local / "index.html"
+        return local.resolve()
 
     def html_page(self, path: str) -> bytes | None:
         """The bytes of the HTML page at ``path``; None for anything else (a folder without a slash too)."""
-        local = Path(self.translate_path(path))
-        if local.is_dir() and unquote(path).endswith("/"):
-            local = local / "index.html"
+        local = self.local_file(path)
         if local.suffix != ".html" or not local.is_file():
             return None
         return local.read_bytes()
@@ -447,9 +599,9 @@ def with_reload_script(page: bytes) -> bytes:
 class PreviewServer(http.server.ThreadingHTTPServer):
     daemon_threads = True  # an open event stream does not keep the process alive
 
-    def __init__(self, port: int, directory: Path, broadcast: Broadcast, reading: threading.Lock) -> None:
+    def __init__(self, port: int, directory: Path, broadcast: Broadcast, gate: Gate) -> None:
         self.broadcast = broadcast
-        self.reading = reading
+        self.gate = gate
         self.closing = threading.Event()
         super().__init__((HOST, port), partial(Handler, directory=str(directory)))
 
@@ -511,22 +663,32 @@ def report(outcome: Outcome, stream: Any = sys.stdout) -> None:
 def serve(settings: Settings, port: int, *, stop: threading.Event | None = None) -> None:
     stop = stop or threading.Event()
     site = Site(settings)
-    reading = threading.Lock()
+    gate = Gate()
     broadcast = Broadcast()
     builds = 0
 
     def build(changed: Iterable[Path] = ()) -> None:
         nonlocal builds
-        with reading:
-            outcome = site.build(changed)
         builds += 1
+        name = f"{os.getpid()}-{builds}"
+        told: list[str] | None = None
+
+        def pages_written(files: set[Path], problems: list[str]) -> None:
+            # the writer sees the page saved now; the search index, listings and sitemap follow
+            nonlocal told
+            gate.pages_written(files)
+            broadcast.built(name, problems, finished=False)
+            told = problems
+
+        with gate.build():
+            outcome = site.build(changed, pages_written)
         report(outcome)
-        broadcast.built(f"{os.getpid()}-{builds}", outcome.problems)
+        broadcast.built(name, outcome.problems, reload=told is None)
 
     settings.output.mkdir(parents=True, exist_ok=True)
     build()
     try:
-        server = PreviewServer(port, settings.output, broadcast, reading)
+        server = PreviewServer(port, settings.output, broadcast, gate)
     except OSError as error:
         raise SystemExit(f"publication-preview: cannot serve on {HOST}:{port}: {error.strerror}") from None
     host, port = server.server_address[:2]
@@ -540,9 +702,10 @@ def serve(settings: Settings, port: int, *, stop: threading.Event | None = None)
                 print(f"{cause} changed: starting the preview again", flush=True)
                 server.closing.set()
                 server.server_close()
+                site.stop()  # its environment written for the new process, which builds from it
                 restart_process(port)
             if site.bibliography_changed(changed):
-                with reading:
+                with gate.build():
                     site.stop()  # the next build starts a new application, which reads the file
             build(changed)
     except KeyboardInterrupt:
@@ -551,6 +714,7 @@ def serve(settings: Settings, port: int, *, stop: threading.Event | None = None)
         server.closing.set()
         server.shutdown()
         server.server_close()
+        site.stop()  # its environment written: the next preview starts from it
 
 
 def main(argv: list[str] | None = None) -> int:
