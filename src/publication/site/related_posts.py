@@ -97,7 +97,13 @@ def note_changed_related(app: Sphinx, env: BuildEnvironment) -> list[str]:
     build are written again."""
     records = [record for record in all_posts(env) if record.published]
     blog = blog_of(app)
-    related = all_related(records)
+    # the ranking reads only each post's tags and date: a save that changed neither (most saves) keeps it
+    ranked_by = tuple((r.docname, r.date, tuple(sorted(tag.slug for tag in r.tags))) for r in records)
+    if getattr(env, "publication_related_ranked_by", None) == ranked_by:
+        related = env.publication_related  # type: ignore[attr-defined]
+    else:
+        related = all_related(records)
+    env.publication_related_ranked_by = ranked_by  # type: ignore[attr-defined]
     cards: dict[str, Any] = {}
 
     def card(docname: str) -> Any:
