@@ -199,3 +199,24 @@ def test_the_readme_table_has_a_ratio_exactly_where_a_yardstick_ran(results: lis
         at = columns["minima"]
         assert (served[at] != "") == isinstance(jekyll, dict)
         assert (served[at + 1] != "") == (isinstance(jekyll, dict) and isinstance(preview, dict))
+
+
+def test_a_page_cut_short_is_not_served_yet(tmp_path: Path) -> None:
+    """A server that drops the connection mid-page (as one may while it rebuilds) is asked again."""
+    import socket
+    import threading
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+
+        def answer_half() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(4096)
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n<p>half")
+
+        thread = threading.Thread(target=answer_half)
+        thread.start()
+        assert others.fetch(f"http://127.0.0.1:{listener.getsockname()[1]}/post.html") is None
+        thread.join()

@@ -19,6 +19,7 @@ A yardstick that cannot run (a program or a Jekyll plugin missing, a build that 
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import re
 import shutil
@@ -315,8 +316,8 @@ def fetch(url: str, timeout: float = 5.0) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.read().decode("utf-8", errors="replace")
-    except (urllib.error.URLError, OSError, ValueError):
-        return None
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError):
+        return None  # also a page cut short: a server may drop a request while it rebuilds
 
 
 def wait_for_text(url: str, text: str, timeout: float, interval: float = 0.01) -> float | None:
