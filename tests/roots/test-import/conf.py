@@ -3,20 +3,20 @@ project = "Import Test"
 author = "Tester"
 extensions = [
     "publication",  # ours (src/publication): every concern, in its order
-    "myst_parser",
+    "myst_nb",  # as docs/conf.py: MyST-NB reads notebook posts (an imported post that embeds a notebook)
     "ablog",
     "sphinxcontrib.bibtex",
 ]
 exclude_patterns = ["_build"]
 nitpicky = True
 # as docs/conf.py: the importer writes admonitions, definition lists and attributes in these syntaxes
-myst_enable_extensions = ["colon_fence", "deflist", "attrs_block", "attrs_inline"]
+myst_enable_extensions = ["colon_fence", "deflist", "attrs_block", "attrs_inline", "dollarmath", "amsmath"]
 myst_title_to_header = True
 myst_heading_anchors = 3
 myst_footnote_sort = False
 myst_footnote_transition = False
 blog_path = "blog"
-blog_post_pattern = ["posts/*/*.md"]
+blog_post_pattern = ["posts/*/*.md", "posts/*/*.ipynb"]
 blog_authors = {"editors": ("The Editors", None)}
 blog_default_author = "editors"
 publication_timezone = "UTC"

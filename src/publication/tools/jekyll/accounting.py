@@ -45,6 +45,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .notebooks import as_markdown, find_embed
 from .report import Finding, PostReport
 
 #: MyST extensions of the site (docs/conf.py's myst_enable_extensions) that change how a post is parsed.
@@ -786,6 +787,11 @@ def account(
     """Check one converted post against its source: every word, image, link, note, citation, equation,
     script and Liquid tag of the source is in the output, or named in the converter's report. With the
     converted post's ``target`` path, an image of the output must also lead to a file (or another site)."""
+    if target is not None and target.suffix == ".ipynb":  # a notebook post: its cells, as a reader sees them
+        output = as_markdown(output)
+    embed = find_embed(body)
+    if embed is not None:  # an embedded notebook is the notebook's cells, or a reported link to it
+        body = body[: embed.start] + "\n" * embed.source.count("\n") + body[embed.end :]
     before = source_inventory(body, first_line, liquid=liquid)
     after = output_inventory(output)
     result = Accounting(path)

@@ -15,6 +15,7 @@ from .accounting import Accounting, account, summary_lines
 from .assets import Assets
 from .convert import Entry, convert, digest_of, plan, recorded_digest
 from .frontmatter import FrontMatterError
+from .notebooks import as_markdown, find_embed, notebook_file
 from .report import Finding, PostReport
 
 POST_SUFFIXES = (".md", ".markdown", ".mkd", ".mkdn", ".mdown", ".html")
@@ -127,6 +128,9 @@ def run(arguments: list[Path], posts_dir: Path, *, force: bool = False, site_url
         except OSError as error:
             outcome.skipped.append(Finding(source.path, 1, f"cannot be read: {error}"))
             continue
+        embed = find_embed(entry.post.body)
+        if embed is not None and notebook_file(source.site_root, embed.path) is not None:
+            entry.target = entry.target.with_suffix(".ipynb")
         if entry.target in targets:
             first = targets[entry.target].label
             outcome.skipped.append(Finding(source.path, 1, f"same year and name as {first}: {entry.target}"))
@@ -145,7 +149,8 @@ def run(arguments: list[Path], posts_dir: Path, *, force: bool = False, site_url
         assets = Assets(source.site_root, srcdir, site_url or str(source.config.get("url") or ""))
         text, report = convert(entry, assets, source.config, index)
         outcome.copied += len(assets.copied)
-        for name in _redirects_of(text):
+        readable = as_markdown(text) if entry.target.suffix == ".ipynb" else text
+        for name in _redirects_of(readable):
             if name in claimed:
                 report.keep(1, f"old address {name} is also {claimed[name]}'s: redirected there")
             claimed.setdefault(name, entry.label)

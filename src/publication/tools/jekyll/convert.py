@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -19,13 +20,15 @@ from .kramdown import Kramdown, convert_math
 from .links import Links
 from .liquid import Liquid
 from .myst import Page
+from .notebooks import find_embed, notebook_file, notebook_post
 from .report import PostReport
 from .scholarship import Bibliography, Scholarship, authors_of, site_bibliography
 from .urls import old_url, redirect_page, slugify, url_list
 
 #: The line of the imported file that records a digest of what the importer wrote.
-DIGEST = re.compile(r"^  sha256: (?P<digest>[0-9a-f]{64})$", re.M)
-_DIGEST_LINE = re.compile(r"^  sha256: ?[0-9a-f]*$", re.M)
+#: In a notebook post the line is inside the front-matter cell's JSON: ``    "  sha256: …\\n",``.
+DIGEST = re.compile(r'^(?P<lead>[ \t]*"?)  sha256: (?P<digest>[0-9a-f]{64})(?=$|\\n")', re.M)
+_DIGEST_LINE = re.compile(r'^(?P<lead>[ \t]*"?)  sha256: ?[0-9a-f]*(?=$|\\n")', re.M)
 _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
@@ -65,7 +68,8 @@ def plan(source: Path, label: str, text: str, config: dict[str, Any], posts_dir:
 
 def digest_of(text: str) -> str:
     """The digest of an imported file, computed with its own digest line blanked."""
-    return hashlib.sha256(_DIGEST_LINE.sub("  sha256:", text, count=1).encode("utf-8")).hexdigest()
+    blanked = _DIGEST_LINE.sub(lambda m: f"{m.group('lead')}  sha256:", text, count=1)
+    return hashlib.sha256(blanked.encode("utf-8")).hexdigest()
 
 
 def recorded_digest(text: str) -> str | None:
@@ -153,6 +157,7 @@ def convert(
     math = Math(page)
     bibliography = Bibliography(site_bibliography(assets.srcdir))
     scholarship = Scholarship(page, bibliography)
+    body, notebook = embed_notebook(body, entry, page, held)
     if data.get("render_with_liquid") is not False:
         body = Liquid(page, held.hold, scholarship).render(body, post.body_line)
     # code and math blocks are found by the Markdown parser and held whole: nothing below can split them
@@ -176,9 +181,38 @@ def convert(
     if not assets.dry_run:
         bibliography.write()
     front = front_matter(entry, page, title, excerpt, index)
-    text = f"---\n{front}---\n\n{body}\n"
+    if notebook is not None:
+        before, _, after = body.partition(NOTEBOOK_MARK)
+        text = notebook_post(front, before, notebook, after)
+    else:
+        text = f"---\n{front}---\n\n{body}\n"
     digest = digest_of(text)
-    return _DIGEST_LINE.sub(f"  sha256: {digest}", text, count=1), report
+    return _DIGEST_LINE.sub(lambda m: f"{m.group('lead')}  sha256: {digest}", text, count=1), report
+
+
+#: Where the notebook's cells go in a post that embeds one, until the body is split around it.
+NOTEBOOK_MARK = "\ue002notebook\ue003"
+
+
+def embed_notebook(body: str, entry: Entry, page: Page, held: Protected) -> tuple[str, Path | None]:
+    """The body with its embedded notebook (and al-folio's scaffolding around it) taken out: replaced by a
+    mark where the notebook's cells go when the post becomes a notebook post (``entry.target`` is an
+    ``.ipynb``), else by a link to the notebook's old address. Lines are kept, for the report's file:line."""
+    embed = find_embed(body)
+    if embed is None:
+        return body, None
+    padding = "\n" * embed.source.count("\n")
+    notebook = notebook_file(page.assets.site_root, embed.path) if entry.target.suffix == ".ipynb" else None
+    if notebook is not None:
+        page.report.count("Jupyter notebooks embedded: the post is a notebook post")
+        replacement = held.hold(NOTEBOOK_MARK)
+    else:
+        address = page.assets.old_address(embed.path)
+        name = PurePosixPath(embed.path).name
+        page.keep(embed.source, f"notebook {embed.path} is not in the Jekyll site: linked at {address}")
+        link = f'<a href="{html.escape(address)}">{html.escape(name)}</a>'
+        replacement = held.hold(f"Jupyter notebook: {link}")
+    return body[: embed.start] + replacement + padding + body[embed.end :], notebook
 
 
 #: Keys read here; every other key is kept under 'jekyll:'.
