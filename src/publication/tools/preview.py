@@ -217,6 +217,15 @@ def match_posts_again(app: Sphinx) -> None:
     app.config.matched_blog_posts = matched
 
 
+def only_documents_edited(app: Sphinx, changed: list[Path]) -> bool:
+    """Whether the changed files are all documents of the last build, still there: edited, not begun or
+    deleted: the posts ``blog_post_pattern`` matches are the same (matching them again globs every post)."""
+    env = app.env
+    return bool(changed) and all(
+        path.is_file() and env.path2doc(str(path)) in env.found_docs for path in changed
+    )
+
+
 def forget_old_doctrees(app: Sphinx, env: Any, docnames: list[str]) -> None:
     """Drop the documents about to be read again from Sphinx's cache of doctrees read from disk.
 
@@ -353,6 +362,7 @@ class Site:
         began = time.perf_counter()
         self.pages = []
         self.on_pages_written = pages_written
+        changed = list(changed)
         for path in changed:
             self.other_problems.pop(str(path), None)
         self.warnings.take()
@@ -365,7 +375,8 @@ class Site:
             # times with one application, and each build is judged by its own warnings
             app._warncount = 0
             app.statuscode = 0
-            match_posts_again(app)
+            if not only_documents_edited(app, changed):  # a file was added or deleted, or is no document
+                match_posts_again(app)
             # ablog fills its registry of posts from the environment once, into a class attribute, and never
             # adds a post begun or drops one deleted since: emptied, it is filled again from the
             # environment, as in a new process
