@@ -119,16 +119,32 @@ def test_importing_again_writes_the_same_bytes_and_keeps_an_edited_notebook_post
     assert "An editor's sentence." in (site / NOTEBOOK_POST).read_text(encoding="utf-8")
 
 
-def test_a_post_whose_notebook_the_site_lacks_stays_markdown(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("notebook", "reported"),
+    [
+        (None, "sharpness.ipynb is not in the Jekyll site"),
+        ('{"cells": [', "sharpness.ipynb cannot be read (NotJSONError"),
+        (
+            '{"cells": 3, "nbformat": 4, "nbformat_minor": 5, "metadata": {}}',
+            "sharpness.ipynb cannot be read",
+        ),
+    ],
+)
+def test_a_post_whose_notebook_is_missing_or_broken_stays_markdown(
+    tmp_path: Path, notebook: str | None, reported: str
+) -> None:
     jekyll = tmp_path / "jekyll"
     shutil.copytree(CONSTRUCTS, jekyll)
-    (jekyll / "assets/jupyter/sharpness.ipynb").unlink()
+    if notebook is None:
+        (jekyll / "assets/jupyter/sharpness.ipynb").unlink()
+    else:
+        (jekyll / "assets/jupyter/sharpness.ipynb").write_text(notebook, encoding="utf-8")
     site = copy_site(ROOTS / "test-import", tmp_path / "site")
     outcome = run([jekyll], site / "posts")
     assert (site / NOTEBOOK_POST.with_suffix(".md")).is_file() and not (site / NOTEBOOK_POST).exists()
-    assert any(
-        "sharpness.ipynb is not in the Jekyll site" in str(f) for r in outcome.reports for f in r.unconverted
-    )
+    findings = [str(finding) for report in outcome.reports for finding in report.unconverted]
+    where = "_posts/2023-07-04-jupyter-notebook.md:30: notebook assets/jupyter/"
+    assert any(finding.startswith(where) and reported in finding for finding in findings), findings
 
 
 _PATHS = st.lists(st.from_regex(r"[a-z0-9_-]{1,12}", fullmatch=True), min_size=1, max_size=3).map(

@@ -15,7 +15,7 @@ from .accounting import Accounting, account, summary_lines
 from .assets import Assets
 from .convert import Entry, convert, digest_of, plan, recorded_digest
 from .frontmatter import FrontMatterError
-from .notebooks import as_markdown, find_embed, notebook_file
+from .notebooks import as_markdown, find_embed, notebook_file, unreadable
 from .report import Finding, PostReport
 
 POST_SUFFIXES = (".md", ".markdown", ".mkd", ".mkdn", ".mdown", ".html")
@@ -129,7 +129,8 @@ def run(arguments: list[Path], posts_dir: Path, *, force: bool = False, site_url
             outcome.skipped.append(Finding(source.path, 1, f"cannot be read: {error}"))
             continue
         embed = find_embed(entry.post.body)
-        if embed is not None and notebook_file(source.site_root, embed.path) is not None:
+        notebook = notebook_file(source.site_root, embed.path) if embed is not None else None
+        if notebook is not None and unreadable(notebook) is None:
             entry.target = entry.target.with_suffix(".ipynb")
         if entry.target in targets:
             first = targets[entry.target].label

@@ -20,7 +20,7 @@ from .kramdown import Kramdown, convert_math
 from .links import Links
 from .liquid import Liquid
 from .myst import Page
-from .notebooks import find_embed, notebook_file, notebook_post
+from .notebooks import find_embed, notebook_file, notebook_post, unreadable
 from .report import PostReport
 from .scholarship import Bibliography, Scholarship, authors_of, site_bibliography
 from .urls import old_url, redirect_page, slugify, url_list
@@ -202,17 +202,21 @@ def embed_notebook(body: str, entry: Entry, page: Page, held: Protected) -> tupl
     if embed is None:
         return body, None
     padding = "\n" * embed.source.count("\n")
-    notebook = notebook_file(page.assets.site_root, embed.path) if entry.target.suffix == ".ipynb" else None
-    if notebook is not None:
+    notebook = notebook_file(page.assets.site_root, embed.path)
+    if notebook is not None and entry.target.suffix == ".ipynb":
         page.report.count("Jupyter notebooks embedded: the post is a notebook post")
-        replacement = held.hold(NOTEBOOK_MARK)
+        return body[: embed.start] + held.hold(NOTEBOOK_MARK) + padding + body[embed.end :], notebook
+    address = page.assets.old_address(embed.path)
+    name = PurePosixPath(embed.path).name
+    if notebook is None:
+        problem = "is not in the Jekyll site"
     else:
-        address = page.assets.old_address(embed.path)
-        name = PurePosixPath(embed.path).name
-        page.keep(embed.source, f"notebook {embed.path} is not in the Jekyll site: linked at {address}")
-        link = f'<a href="{html.escape(address)}">{html.escape(name)}</a>'
-        replacement = held.hold(f"Jupyter notebook: {link}")
-    return body[: embed.start] + replacement + padding + body[embed.end :], notebook
+        reason = unreadable(notebook)
+        problem = f"cannot be read ({reason})" if reason else "is not imported as a notebook post"
+    page.keep(embed.source, f"notebook {embed.path} {problem}: linked at {address}")
+    link = f'<a href="{html.escape(address)}">{html.escape(name)}</a>'
+    replacement = held.hold(f"Jupyter notebook: {link}")
+    return body[: embed.start] + replacement + padding + body[embed.end :], None
 
 
 #: Keys read here; every other key is kept under 'jekyll:'.

@@ -78,10 +78,21 @@ def notebook_file(site_root: Path | None, path: str) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
+def unreadable(notebook: Path) -> str | None:
+    """Why ``notebook`` cannot become the cells of a post (not JSON, not a valid notebook), or None."""
+    try:
+        nbformat.validate(nbformat.reads(notebook.read_text(encoding="utf-8"), as_version=4))
+    # nbformat's reader fails on JSON of the wrong shape with whatever Python raised (AttributeError ...)
+    except (OSError, ValueError, AttributeError, TypeError, KeyError, nbformat.ValidationError) as error:
+        first = str(error).strip().split("\n", 1)[0]
+        return f"{type(error).__name__}: {first[:120]}"
+    return None
+
+
 def notebook_post(front_matter: str, before: str, notebook: Path, after: str) -> str:
     """The ``.ipynb`` text of a notebook post: front matter cell, Markdown before, the notebook's cells with
     their stored outputs, Markdown after. Cell ids are fixed so that importing again writes the same bytes."""
-    embedded = nbformat.read(notebook, as_version=4)
+    embedded = nbformat.reads(notebook.read_text(encoding="utf-8"), as_version=4)
     cells = [nbformat.v4.new_raw_cell(f"---\n{front_matter}---", id=FRONT_MATTER_ID)]
     if before.strip():
         cells.append(nbformat.v4.new_markdown_cell(before.strip("\n"), id="jekyll-before"))
