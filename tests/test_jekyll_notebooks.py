@@ -184,3 +184,17 @@ def test_the_embedded_notebook_is_found_in_either_form(
 )
 def test_an_embed_shown_as_code_embeds_nothing(shown: str) -> None:
     assert find_embed(f"Before.\n\n{shown}\n\nAfter.") is None
+
+
+def test_a_second_notebook_in_a_post_stays_as_text_and_is_reported(tmp_path: Path) -> None:
+    jekyll = tmp_path / "jekyll"
+    shutil.copytree(CONSTRUCTS, jekyll)
+    post = jekyll / "_posts/2023-07-04-jupyter-notebook.md"
+    post.write_text(post.read_text() + '\n{% jupyter_notebook "assets/jupyter/sharpness.ipynb" %}\n')
+    site = copy_site(ROOTS / "test-import", tmp_path / "site")
+    outcome = run([jekyll], site / "posts")
+    notebook = nbformat.read(site / NOTEBOOK_POST, as_version=4)
+    assert "{% jupyter_notebook" in notebook.cells[-1].source
+    findings = [str(finding) for report in outcome.reports for finding in report.unconverted]
+    assert "_posts/2023-07-04-jupyter-notebook.md:42: Liquid tag '{% jupyter_notebook" in " ".join(findings)
+    assert all(accounting.silent == [] for accounting in outcome.accountings)
