@@ -48,7 +48,7 @@ __version__ = "0.1.0"
 
 #: Bumped when what the package keeps in Sphinx's environment changes shape: an older environment is then
 #: read again from the sources instead of being trusted.
-ENV_VERSION = 5
+ENV_VERSION = 6
 
 #: The concern modules under ``publication.site``, in the order they are set up. Order matters only where
 #: two handlers share an event and a priority; the table above lists every place where it does not.

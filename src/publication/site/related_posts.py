@@ -25,7 +25,7 @@ from sphinx.environment import BuildEnvironment
 
 from publication.site.ablog_patches import blog_of
 from publication.site.posts import PostRecord, all_posts, published_post
-from publication.site.rebuilds import listing_of
+from publication.site.rebuilds import _frozen, listing_of
 
 #: How many related posts a post ends with, at most.
 RELATED_POSTS = 3
@@ -105,10 +105,14 @@ def note_changed_related(app: Sphinx, env: BuildEnvironment) -> list[str]:
         related = all_related(records)
     env.publication_related_ranked_by = ranked_by  # type: ignore[attr-defined]
     cards: dict[str, Any] = {}
+    # this build's listing rows (publication.site.rebuilds, whose handler of this event runs first: its
+    # setup is called before this module's connects)
+    rows: dict[str, Any] = getattr(app, "publication_listing_rows", {})
 
     def card(docname: str) -> Any:
         if docname not in cards:
-            cards[docname] = repr(listing_of(app, blog[docname]))
+            row = rows.get(docname)
+            cards[docname] = repr(row if row is not None else _frozen(listing_of(app, blog[docname])))
         return cards[docname]
 
     shown = {docname: tuple(card(d) for d in others) for docname, others in related.items()}
