@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import ablog.blog
+import hypothesis
 import pytest
 
 from publication.tools.sitecheck.site import base_url_of
@@ -21,6 +22,12 @@ ROOTS = Path(__file__).parent / "roots"
 DOCS = ROOT / "docs"
 #: The publication's content when its tests were written, with docs/conf.py's settings.
 PUBLICATION = ROOTS / "test-publication"
+
+# On CI every property test draws the same examples on every run: a submission lands or fails on its code,
+# not on the draw. Run locally, the tests keep exploring new examples (and replay the ones that failed).
+hypothesis.settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis.settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

@@ -323,6 +323,9 @@ def fenced(markdown: str) -> list[tuple[str, str]]:
 )
 # TeX's braces that read as a Liquid output: kept verbatim in the formula, not as markup (found by Hypothesis)
 @example(before="", between="", after="", code=["x"], latex=["{{\\frac{a}{b}}"])
+# a line opening an HTML block that never closes (CommonMark's '<?', '<!--'): text, as kramdown reads it
+@example(before="<?", between="", after="", code=["x"], latex=["x"])
+@example(before="", between="<!--", after="", code=["x"], latex=["x"])
 def test_code_and_math_blocks_survive_any_surrounding_text(
     tmp_path: Path, before: str, between: str, after: str, code: list[str], latex: list[str]
 ) -> None:

@@ -111,6 +111,35 @@ class Math:
         return f"{{math}}{fence}{pad}{latex}{pad}{fence}"
 
 
+#: CommonMark's HTML blocks that end only at a closing mark (its types 2 to 5), most specific first.
+_CLOSING_MARKS = (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"), ("<!", ">"))
+
+
+def escape_unclosed_html_blocks(text: str) -> str:
+    """Escape the '<' of a line opening an HTML block that nothing closes.
+
+    kramdown reads such a line ('<?', '<!--' with no end) as text; CommonMark, and so MyST, make the rest of
+    the post raw HTML, its code and math blocks included.
+    """
+    lines = text.split("\n")
+    while True:
+        for token in PARSER.parse("\n".join(lines)):
+            if token.type != "html_block" or not token.map:
+                continue
+            line = lines[token.map[0]]
+            stripped = line.lstrip(" ")
+            opener, mark = next(((o, m) for o, m in _CLOSING_MARKS if stripped.startswith(o)), ("", ""))
+            if (
+                opener
+                and len(line) - len(stripped) <= 3
+                and mark not in token.content.lstrip(" ")[len(opener) :]
+            ):
+                lines[token.map[0]] = line[: len(line) - len(stripped)] + "\\" + stripped
+                break  # read again: what followed the escaped line may be blocks of its own
+        else:
+            return "\n".join(lines)
+
+
 def hold_blocks(
     text: str, page: Page, math: Math, hold: Callable[[str], str], first_line: int | None = None
 ) -> str:

@@ -14,7 +14,7 @@ import yaml
 
 from . import frontmatter as fm
 from .assets import Assets
-from .blocks import Math, hold_blocks
+from .blocks import Math, escape_unclosed_html_blocks, hold_blocks
 from .html import Html
 from .kramdown import Kramdown, convert_math
 from .links import Links
@@ -161,7 +161,7 @@ def convert(
     if data.get("render_with_liquid") is not False:
         body = Liquid(page, held.hold, scholarship).render(body, post.body_line)
     # code and math blocks are found by the Markdown parser and held whole: nothing below can split them
-    body = hold_blocks(body, page, math, held.hold, post.body_line)
+    body = hold_blocks(escape_unclosed_html_blocks(body), page, math, held.hold, post.body_line)
     body = "\n".join(_hold_inline(line, held) for line in body.split("\n"))
     body = scholarship.abbreviations(scholarship.distill(body))
     body = Html(page).convert(body)
