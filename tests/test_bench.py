@@ -220,3 +220,32 @@ def test_a_page_cut_short_is_not_served_yet(tmp_path: Path) -> None:
         thread.start()
         assert others.fetch(f"http://127.0.0.1:{listener.getsockname()[1]}/post.html") is None
         thread.join()
+
+
+def test_a_page_held_back_until_written_is_timed_when_it_arrives(tmp_path: Path) -> None:
+    """The preview holds a request while its build writes the page: the wait counts, not the moment asked."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class HeldBack(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            time.sleep(0.3)  # the build writing the page
+            body = b"<p>Saved edit 0.</p>"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    with ThreadingHTTPServer(("127.0.0.1", 0), HeldBack) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            url = f"http://127.0.0.1:{server.server_address[1]}/post.html"
+            waited = others.wait_for_text(url, "Saved edit 0.", timeout=10)
+        finally:
+            server.shutdown()
+    assert waited is not None and waited >= 0.3

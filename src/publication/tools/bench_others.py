@@ -323,10 +323,11 @@ def fetch(url: str, timeout: float = 5.0) -> str | None:
 def wait_for_text(url: str, text: str, timeout: float, interval: float = 0.01) -> float | None:
     """Seconds until the page at ``url`` contains ``text`` (polled every ``interval``), None on timeout."""
     start = time.perf_counter()
-    while (waited := time.perf_counter() - start) < timeout:
+    while time.perf_counter() - start < timeout:
         page = fetch(url)
+        # timed when the page has arrived: a server may hold a request until its build has written the page
         if page is not None and text in page:
-            return waited
+            return time.perf_counter() - start
         time.sleep(interval)
     return None
 
