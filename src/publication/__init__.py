@@ -19,6 +19,8 @@ event                  priority  handler                                        
 config-inited          50        config.check_ablog_settings, check_own_...      before ablog refuses them
 config-inited          100       ablog_patches.keep_ablog_templates_out          before ablog reads the flag
 config-inited          600       drafts.hold_back_drafts                         after ablog matched posts
+config-inited          999       garbage_collection.pause_collection             just before the env loads
+builder-inited         1         garbage_collection.resume_collection            just after it loaded
 transform (doctree)    790       frontmatter.NormaliseFrontMatter                before ablog's (800)
 doctree-read           900       ablog_patches.drop_post_doctree_copies          after ablog's process_posts
 env-get-updated        900       numbering.hand_numbers_to_sphinx                after Sphinx numbered
@@ -54,6 +56,7 @@ ENV_VERSION = 6
 #: two handlers share an event and a priority; the table above lists every place where it does not.
 CONCERNS = (
     "quiet_logs",  # MyST's configuration dump left out of the build log
+    "garbage_collection",  # no cycle collection while the environment loads, nor at the process's end
     "config",  # publication_* settings checked, renamed ones named
     "frontmatter",  # each post's front matter read, checked and normalised once
     "identifiers",  # DOI, ORCID iDs and affiliations, the licence

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import glob
 import http.server
 import io
@@ -325,6 +326,9 @@ class Site:
                 pickle.dump(app.env, file, pickle.HIGHEST_PROTOCOL)
         self.stack.close()
         ablog.blog.Blog._dict.clear()
+        # an application that failed while Sphinx loaded its environment left the collector paused
+        # (publication.site.garbage_collection)
+        gc.enable()
 
     def read_troubled_again(self, app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list[str]:
         """The documents whose last reading had a problem: read again, so it is reported until it is gone."""
