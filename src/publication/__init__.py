@@ -29,6 +29,7 @@ doctree-resolved       600       theme.unlink_excerpt_citations                 
 doctree-resolved       900       theme.mark_bare_urls                            after every link is added
 missing-reference      400       feeds.resolve_feed_reference                    before ablog's handler
 missing-reference      400       linkcheck.resolve_blog_reference                before ablog's handler
+html-page-context      100       navigation.share                                before any handler replaces
 html-page-context      300       theme.archive_title                             before furo names the page
 html-page-context      350       paging.number_the_title                         after archive_title made it
 html-page-context      400       scholarly.add_metadata                          before sphinxext-opengraph
@@ -63,6 +64,8 @@ CONCERNS = (
     "ablog_patches",  # every change to ablog's behaviour, guarded
     "drafts",  # drafts and future posts held back from the published site
     "sources",  # unreadable, empty or untitled post files named
+    "sphinx_speedups",  # Sphinx's per-page work done once per build
+    "navigation",  # furo's navigation tree rendered once per folder for pages outside it
     "theme",  # byline, previous/next, descriptions, listings in furo
     "paging",  # all posts and each tag, category and author listed in numbered pages
     "series",  # multi-part essays: "Part k of n", a page per series
