@@ -8,6 +8,9 @@ import re
 import runpy
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from conftest import DOCS, sphinx_build
 from properties import source_posts
 from publication.tools.bench import make_site
@@ -106,6 +109,33 @@ def test_an_entry_is_formatted_once_however_often_it_is_cited() -> None:
         citations._format_entry = original
     assert len(calls) == 1 and all(result is results[0] for result in results)
     assert results[0].text.render_as("text") == "A B. T. J, 2000."
+
+
+LATEX_NAMES = st.lists(
+    st.sampled_from(
+        ['G\\"odel', "{\\'E}mile", "van der Waals", "{ABC}", "\\emph{x}", "Ng", "--", "{\\ss}", " ", "$x$"]
+    ),
+    min_size=1,
+    max_size=4,
+).map("".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(latex=LATEX_NAMES)
+def test_latex_text_is_decoded_once_and_equals_pybtex_s_own(latex: str) -> None:
+    """{footcite} labels name their authors, and pybtex decoded each name's LaTeX for every citation."""
+    from pybtex.richtext import Text
+
+    import publication.site.citations as citations
+
+    citations.FROM_LATEX.apply(classmethod(citations.remembered_from_latex))
+    original = citations._text_from_latex(latex)
+    before = citations.text_from_latex.cache_info()
+    first, second = Text.from_latex(latex), Text.from_latex(latex)
+    assert first == second == original
+    assert first.render_as("text") == original.render_as("text")
+    assert first.render_as("html") == original.render_as("html")
+    assert citations.text_from_latex.cache_info().hits >= before.hits + 1  # the second was not decoded
 
 
 def test_myst_computes_default_settings_once_not_for_every_post(monkeypatch) -> None:
