@@ -1,0 +1,58 @@
+"""Sphinx's per-page work done once per build (publication.site.sphinx_speedups), with the same pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sphinx.builders.html
+
+from helpers import soup
+from publication.site import sphinx_speedups
+from test_rebuilds import outputs
+
+
+def write_site(folder: Path, pages: int) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "conf.py").write_text(
+        'extensions = ["publication", "myst_parser"]\nhtml_theme = "furo"\nexclude_patterns = ["_build"]\n',
+        encoding="utf-8",
+    )
+    (folder / "index.md").write_text("# Home\n\n```{toctree}\n:glob:\n\npages/*\n```\n", encoding="utf-8")
+    (folder / "pages").mkdir()
+    for number in range(pages):
+        (folder / f"pages/page-{number}.md").write_text(f"# Page {number}\n\nText.\n", encoding="utf-8")
+    return folder
+
+
+def test_each_asset_s_checksum_is_found_once_a_build_with_sphinx_s_pages(
+    make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    original = sphinx_speedups._sphinx_file_checksum
+
+    def counted(outdir: Path, name: str) -> str:
+        calls.append(str(name))
+        return original(outdir, name)
+
+    monkeypatch.setattr(sphinx_speedups, "_sphinx_file_checksum", counted)
+    app = make_app("html", srcdir=write_site(tmp_path / "once", pages=6))
+    app.build()
+    assert app.statuscode == 0
+    assert calls and len(calls) == len(set(calls))  # once per file, not once per page
+    versioned = soup(Path(app.outdir, "pages/page-0.html")).select('link[href*="?v="], script[src*="?v="]')
+    assert len(versioned) >= 2
+    first_build = outputs(Path(app.outdir))
+
+    # a second build of the same application (the preview's, after a save) looks again
+    calls.clear()
+    app.build(force_all=True)
+    assert calls and len(calls) == len(set(calls))
+
+    # Sphinx's own, for every link of every page: the same bytes
+    sphinx_s = make_app("html", srcdir=write_site(tmp_path / "sphinx", pages=6))
+    monkeypatch.setattr(sphinx.builders.html, "_file_checksum", original)
+    sphinx_s.build()
+    one, two = first_build, outputs(Path(sphinx_s.outdir))
+    assert one.keys() == two.keys()
+    assert [name for name in one if one[name] != two[name]] == []
