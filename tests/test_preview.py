@@ -394,6 +394,11 @@ def test_a_deleted_post_is_gone(preview: Preview) -> None:
     assert preview.get("blog/tag/retagged.html")[0] == 404
 
 
+def test_after_edits_in_one_process_it_serves_a_clean_build(preview: Preview, tmp_path: Path) -> None:
+    """The search index, kept in memory between builds, is the one a clean build writes."""
+    assert_serves_a_clean_build(preview, tmp_path)
+
+
 def test_a_change_of_conf_py_restarts_the_preview_on_the_same_port(preview: Preview) -> None:
     """conf.py may load other extensions: the process starts again, and serves at the same address."""
 
