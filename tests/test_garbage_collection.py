@@ -25,6 +25,7 @@ def test_the_environment_loads_with_the_collector_paused_and_resumed_after(
     make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = small_site(tmp_path / "site", ["publication", "myst_parser"])
+    frozen = gc.get_freeze_count()
     first = make_app("html", srcdir=site)
     first.build()
     assert gc.isenabled()
@@ -43,7 +44,7 @@ def test_the_environment_loads_with_the_collector_paused_and_resumed_after(
     second.build()
     assert gc.isenabled()
     # a long-lived process (the preview) keeps collecting what its builds leave: nothing is frozen
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == frozen
 
 
 EXIT_PROBE = textwrap.dedent(
@@ -79,3 +80,30 @@ def test_a_build_process_freezes_its_objects_at_exit(
     assert done.returncode == 0, done.stderr
     assert "collector on after the build: True" in done.stdout
     assert f"frozen at exit: {frozen}" in done.stdout
+
+
+def test_the_preview_freezes_what_its_builds_leave_and_collects_the_garbage_when_idle() -> None:
+    """Full collections walked the whole environment in the middle of a save; the preview freezes the objects
+    after each build and collects what became garbage once no file changed for a while."""
+    import weakref
+
+    from publication.tools.preview import Collector
+
+    class Node:
+        pass
+
+    collector = Collector()
+    try:
+        garbage = Node()
+        garbage.cycle = garbage  # type: ignore[attr-defined]  # only the cycle collector frees it
+        alive = weakref.ref(garbage)
+        del garbage
+        collector.built()  # frozen with everything else: no collection walks it now
+        assert gc.get_freeze_count() > 0
+        gc.collect()
+        assert alive() is not None
+        collector.tidy()  # idle: unfrozen, collected, the survivors frozen again
+        assert alive() is None
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -679,8 +679,37 @@ class PreviewServer(http.server.ThreadingHTTPServer):
 # -- Watching -------------------------------------------------------------------------------------------
 
 
+class Collector:
+    """Python's cycle collector kept off the writer's path: the objects a build leaves are frozen after it,
+    and the collection runs when the preview has been idle for a while.
+
+    The application and its environment are millions of objects; a full collection walks all of them (0.6 s
+    at 1,000 posts), and one came every few saves, in the middle of a build the writer was waiting for.
+    Frozen objects are not walked. What the builds since the last tidying left as garbage (the old doctree of
+    a post read again, the old listing rows) is collected once no file changed for ``IDLE`` seconds.
+    """
+
+    #: Seconds without a change after which the garbage of the builds since the last tidying is collected.
+    IDLE = 5.0
+
+    def __init__(self) -> None:
+        self.untidy = False
+
+    def built(self) -> None:
+        gc.freeze()
+        self.untidy = True
+
+    def tidy(self) -> None:
+        if self.untidy:
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
+            self.untidy = False
+
+
 def changes(site: Site, stop: threading.Event) -> Iterator[set[Path]]:
-    """The sets of files changed together (a save, a checkout), as they happen."""
+    """The sets of files changed together (a save, a checkout), as they happen; an empty set after
+    ``Collector.IDLE`` seconds without one."""
     import watchfiles
 
     logging.getLogger("watchfiles").setLevel(logging.WARNING)  # its "1 change detected" after every save
@@ -695,7 +724,8 @@ def changes(site: Site, stop: threading.Event) -> Iterator[set[Path]]:
             watch_filter=watchfiles.DefaultFilter(ignore_paths=ignored),
             step=20,  # ms without a further change before a batch is handed over
             stop_event=stop,
-            yield_on_timeout=False,
+            rust_timeout=int(Collector.IDLE * 1000),
+            yield_on_timeout=True,
             raise_interrupt=False,
         ):
             paths = {Path(path) for _, path in batch}
@@ -736,6 +766,7 @@ def serve(settings: Settings, port: int, *, stop: threading.Event | None = None)
     gate = Gate()
     broadcast = Broadcast()
     builds = 0
+    collector = Collector()
 
     def build(changed: Iterable[Path] = ()) -> None:
         nonlocal builds
@@ -752,6 +783,7 @@ def serve(settings: Settings, port: int, *, stop: threading.Event | None = None)
 
         with gate.build():
             outcome = site.build(changed, pages_written)
+        collector.built()
         report(outcome)
         broadcast.built(name, outcome.problems, reload=told is None)
 
@@ -766,6 +798,9 @@ def serve(settings: Settings, port: int, *, stop: threading.Event | None = None)
     threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
     try:
         for changed in changes(site, stop):
+            if not changed:
+                collector.tidy()
+                continue
             code = [path for path in changed if path.suffix == ".py" and path.is_relative_to(PACKAGE)]
             if (code and settings.code_reload) or site.configuration_changed(changed):
                 cause = code[0] if code else Path(settings.source, "conf.py")
