@@ -29,7 +29,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
 from publication.site.ablog_patches import blog_of, publication_cutoff
-from publication.site.copyright import copyright_text, post_years
+from publication.site.copyright import copyright_text, copyright_years
 from publication.site.files import write_if_changed
 from publication.site.identifiers import doi_url, orcid_url, site_license
 from publication.site.posts import PostRecord, record_for
@@ -284,7 +284,7 @@ def feed_rights(app: Sphinx) -> str | None:
     written = app.config.copyright or ""  # Sphinx also takes a list of lines
     holder = written if isinstance(written, str) else ", ".join(written)
     if app.config.publication_copyright_holder is not None:
-        holder = copyright_text(post_years(app.env), app.config.publication_copyright_holder)
+        holder = copyright_text(copyright_years(app.env), app.config.publication_copyright_holder)
     return f"Copyright © {holder}. {statement}" if holder else statement
 
 
