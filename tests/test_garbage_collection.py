@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gc
+import io
+import pickle
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-import sphinx.application
 
 from conftest import clean_environ
 
@@ -31,13 +32,13 @@ def test_the_environment_loads_with_the_collector_paused_and_resumed_after(
     assert gc.isenabled()
 
     seen: list[bool] = []
-    load = sphinx.application.pickle.load
+    load = pickle.load
 
-    def load_and_note(file):  # type: ignore[no-untyped-def]
+    def load_and_note(file, **kwargs):  # type: ignore[no-untyped-def]
         seen.append(gc.isenabled())
-        return load(file)
+        return load(file, **kwargs)
 
-    monkeypatch.setattr(sphinx.application.pickle, "load", load_and_note)
+    monkeypatch.setattr(pickle, "load", load_and_note)
     second = make_app("html", srcdir=site)  # the same doctrees: it loads the first one's environment
     assert seen == [False]
     assert gc.isenabled()  # on again while documents are read and pages written
@@ -45,6 +46,15 @@ def test_the_environment_loads_with_the_collector_paused_and_resumed_after(
     assert gc.isenabled()
     # a long-lived process (the preview) keeps collecting what its builds leave: nothing is frozen
     assert gc.get_freeze_count() == frozen
+
+
+def test_the_collector_is_on_again_when_the_environment_cannot_be_read() -> None:
+    """Sphinx reads a broken environment file as no environment, and builds on: with the collector on."""
+    from publication.site.garbage_collection import PickleWithoutCollecting
+
+    with pytest.raises(pickle.UnpicklingError):
+        PickleWithoutCollecting().load(io.BytesIO(b"not a pickle"))
+    assert gc.isenabled()
 
 
 EXIT_PROBE = textwrap.dedent(

@@ -19,8 +19,6 @@ event                  priority  handler                                        
 config-inited          50        config.check_ablog_settings, check_own_...      before ablog refuses them
 config-inited          100       ablog_patches.keep_ablog_templates_out          before ablog reads the flag
 config-inited          600       drafts.hold_back_drafts                         after ablog matched posts
-config-inited          999       garbage_collection.pause_collection             just before the env loads
-builder-inited         1         garbage_collection.resume_collection            just after it loaded
 transform (doctree)    790       frontmatter.NormaliseFrontMatter                before ablog's (800)
 doctree-read           900       ablog_patches.drop_post_doctree_copies          after ablog's process_posts
 env-get-updated        900       numbering.hand_numbers_to_sphinx                after Sphinx numbered

@@ -376,9 +376,6 @@ class Site:
                 pickle.dump(app.env, file, pickle.HIGHEST_PROTOCOL)
         self.stack.close()
         ablog.blog.Blog._dict.clear()
-        # an application that failed while Sphinx loaded its environment left the collector paused
-        # (publication.site.garbage_collection)
-        gc.enable()
 
     def read_troubled_again(self, app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list[str]:
         """The documents whose last reading had a problem: read again, so it is reported until it is gone."""
