@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import shutil
 import time
 from pathlib import Path
 
@@ -182,3 +184,24 @@ def test_an_updated_post_is_updated_in_every_feed(blog_site: Path) -> None:
 def test_the_cite_section_stays_on_the_page_not_in_feeds(blog_site: Path) -> None:
     content = parse(blog_site / "blog/atom.xml").entries[2].content[0].value
     assert "Cite this post" not in content and "@misc" not in content
+
+
+def test_a_build_with_nothing_changed_makes_no_feed_and_a_missing_feed_is_made_again(tmp_path: Path) -> None:
+    """Each feed is made again only when what it is made of changed, or its files are not there; the second
+    build of a site used to make every feed again (a second at 1,000 posts)."""
+    site = tmp_path / "site"
+    shutil.copytree(ROOTS / "test-blog", site, ignore=shutil.ignore_patterns("_build"))
+
+    def made_again() -> tuple[int, int]:
+        done = sphinx_build(site, tmp_path / "out", "-v", "-D", f"html_baseurl={BASE}")
+        assert done.returncode == 0, done.stderr
+        found = re.search(r"feeds: (none|\d+) of (\d+) made again", done.stdout)
+        assert found, done.stdout
+        return (0 if found[1] == "none" else int(found[1])), int(found[2])
+
+    made, feeds = made_again()
+    assert made == feeds > 3
+    assert made_again() == (0, feeds)
+    (tmp_path / "out/html/blog/rss.xml").unlink()
+    assert made_again() == (1, feeds)
+    assert parse(tmp_path / "out/html/blog/rss.xml").entries

@@ -372,13 +372,19 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         previous = json.loads(stamp.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         previous = {}
-    if previous == states:
+    # whether each feed's files are there is not part of its state: the state is taken before the feeds
+    # are written, so it would differ at the next build, which then wrote every feed again
+    present = {feed.folder: feed_files_present(outdir, feed) for feed in feeds}
+    if previous == states and all(present.values()):
+        logger.verbose("feeds: none of %d made again", len(feeds))
         return  # no post page, feed membership or setting changed: every feed would come out the same
     cache = EntryCache(app)
     remove_vanished_feeds(app, {feed.folder for feed in feeds})
+    made = 0
     for feed in feeds:
-        if previous.get(feed.folder) == states[feed.folder]:
+        if previous.get(feed.folder) == states[feed.folder] and present[feed.folder]:
             continue  # none of its posts changed: at 1,000 posts, one edit changes a handful of ~100 feeds
+        made += 1
         entries = entries_of(app, feed, cache)
         generator = build_feed(app, feed, entries)
         (outdir / feed.folder).mkdir(parents=True, exist_ok=True)
@@ -392,6 +398,11 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
             write_if_changed(outdir / LEGACY_FEED, atom)
     cache.save({post.docname for feed in feeds for post in shown_posts(app, feed)})
     stamp.write_text(json.dumps(states, indent=0, sort_keys=True), encoding="utf-8")
+    logger.verbose("feeds: %d of %d made again", made, len(feeds))
+
+
+def feed_files_present(outdir: Path, feed: Feed) -> bool:
+    return all(outdir.joinpath(name).is_file() for name in (feed.atom, feed.rss, feed.json))
 
 
 def shown_posts(app: Sphinx, feed: Feed) -> list[Any]:
@@ -403,8 +414,7 @@ def shown_posts(app: Sphinx, feed: Feed) -> list[Any]:
 def feed_states(app: Sphinx, feeds: list[Feed]) -> dict[str, str]:
     """For each feed (by folder), a hash of everything it is made of: which posts it carries, the pages of
     those it shows (size and time of the file: a post whose title, dates or tags changed was written again),
-    the configuration, and whether its files are there."""
-    outdir = Path(app.builder.outdir)
+    and the configuration."""
     pages: dict[str, tuple[int, int] | None] = {}
     shared = (getattr(app.builder, "config_hash", ""), app.config.html_baseurl, app.config.blog_feed_length)
     states = {}
@@ -421,7 +431,6 @@ def feed_states(app: Sphinx, feeds: list[Feed]) -> dict[str, str]:
             [post.docname for post in feed.posts],
             shown,
             shared,
-            all(outdir.joinpath(name).is_file() for name in (feed.atom, feed.rss, feed.json)),
         )
         states[feed.folder] = hashlib.sha256(repr(state).encode()).hexdigest()
     return states
