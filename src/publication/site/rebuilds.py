@@ -98,6 +98,10 @@ def listing(app: Sphinx) -> Listing:
     )
 
 
+def _digest(row: Any) -> str:
+    return hashlib.sha256(repr(row).encode()).hexdigest()
+
+
 def _frozen(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return tuple(_frozen(item) for item in value)
@@ -168,13 +172,19 @@ def fingerprint(
     """What an archive page shows, as a hash: its posts' listings, its title, and what every page shares
     (the sidebar, the templates' time, the HTML configuration)."""
     paging = context.get("paging")  # one page of a listing (publication.site.paging) shows only its posts
+
+    def row(post: Any) -> str:
+        # each row's digest, made once for all the pages that list the post (repr of the rows themselves,
+        # page after page, was most of this at 1,000 posts)
+        return listings.get(post.docname) or _digest(_frozen(listing_of(app, post)))
+
     listed = paging.posts if paging else context.get("collection") or context.get("catalog") or []
     posts = []
     for item in listed:
         if hasattr(item, "docname") and hasattr(item, "title") and hasattr(item, "date"):
-            posts.append(listings.get(item.docname) or _frozen(listing_of(app, item)))
+            posts.append(row(item))
         else:  # a catalog lists collections, each listing posts (drafts too, in a preview)
-            posts.append((str(item), [listings.get(p.docname) or _frozen(listing_of(app, p)) for p in item]))
+            posts.append((str(item), [row(p) for p in item]))
     state = (
         pagename,
         template,
@@ -197,7 +207,7 @@ def only_changed_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any
     current = {}
     # computed after reading (pages_to_rewrite) and kept in the environment: not computed again here
     now: Listing = getattr(app.env, "publication_listing", None) or listing(app)
-    listings = {row[0]: row for row in now.everything}
+    listings = {row[0]: _digest(row) for row in now.everything}
     shared = (
         now.recent,  # the sidebar's recent posts
         app.builder.templates.newest_template_mtime(),  # once: it looks at every template file
