@@ -114,13 +114,14 @@ RELOAD_SCRIPT = """\
 # -- Building -------------------------------------------------------------------------------------------
 
 
+#: What the preview's patches of Sphinx were written and tested for.
+SPHINX = {"package": "sphinx", "versions": ">=8.2,<10", "where": "publication.tools.preview"}
+
 FINISH = Patch(
     owner="sphinx.builders.html:StandaloneHTMLBuilder",
     name="finish",
-    package="sphinx",
-    versions=">=8.2,<10",
-    where="publication.tools.preview",
     retire="when Sphinx emits an event between writing documents and finishing; not proposed upstream yet",
+    **SPHINX,
 )
 
 
@@ -144,20 +145,16 @@ _sphinx_finish = FINISH.check()
 LOAD_INDEXER = Patch(
     owner="sphinx.builders.html:StandaloneHTMLBuilder",
     name="load_indexer",
-    package="sphinx",
-    versions=">=8.2,<10",
-    where="publication.tools.preview",
     retire="when Sphinx keeps the search index between builds of one application; not proposed upstream yet",
+    **SPHINX,
 )
 _sphinx_load_indexer = LOAD_INDEXER.check()
 
 FIND_FILES = Patch(
     owner="sphinx.environment:BuildEnvironment",
     name="find_files",
-    package="sphinx",
-    versions=">=8.2,<10",
-    where="publication.tools.preview",
     retire="when Sphinx can be told which files changed; not proposed upstream yet",
+    **SPHINX,
 )
 _sphinx_find_files = FIND_FILES.check()
 
@@ -190,10 +187,8 @@ def load_indexer_from_memory(self: Any, docnames: set[str]) -> None:
 PICKLE = Patch(
     owner="sphinx.builders",
     name="pickle",
-    package="sphinx",
-    versions=">=8.2,<10",
-    where="publication.tools.preview",
     retire="when Sphinx lets an application keep its environment in memory only; not proposed upstream yet",
+    **SPHINX,
 )
 #: The environments the preview keeps in memory: Sphinx does not write them to disk after each build.
 IN_MEMORY: weakref.WeakSet[BuildEnvironment] = weakref.WeakSet()
