@@ -48,6 +48,7 @@ from publication.site.frontmatter import (
     is_notebook,
     read_front_matter,
 )
+from publication.site.posts import OUTPUT_IMAGE_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +58,6 @@ CACHE_FOLDER = "jupyter_cache"
 
 #: Outputs a page cannot show without a script from elsewhere (ipywidgets' manager) or without running code.
 UNRENDERED_MIME_TYPES = ("application/vnd.jupyter.widget-view+json", "application/javascript")
-
-#: Where a notebook post's first image output is kept in ``env.metadata[docname]``.
-OUTPUT_IMAGE = "publication_output_image"
 
 #: Elements of an HTML output that run code or fetch from another site by being on a page.
 ACTIVE_ELEMENTS = ("script", "iframe", "frame", "object", "embed", "applet", "base", "meta", "link", "form")
@@ -253,7 +251,7 @@ def prepare_outputs(app: Sphinx, doctree: nodes.document) -> None:
     if first is not None:
         # the card's picture when the front matter names none (publication.site.theme.post_image); the file
         # is published as _images/<its name>, a digest of its content
-        app.env.metadata[docname][OUTPUT_IMAGE] = {"file": Path(first["uri"]).name, "alt": first["alt"]}
+        app.env.metadata[docname][OUTPUT_IMAGE_KEY] = {"file": Path(first["uri"]).name, "alt": first["alt"]}
 
 
 STYLE = "publication-notebook.css"

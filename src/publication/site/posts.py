@@ -169,6 +169,16 @@ def post_record(env: BuildEnvironment, docname: str) -> PostRecord | None:
     return record if isinstance(record, PostRecord) else None
 
 
+#: Where a notebook post's first image output is kept in ``env.metadata[docname]`` (set by notebooks.py).
+OUTPUT_IMAGE_KEY = "publication_output_image"
+
+
+def output_image(env: BuildEnvironment, docname: str) -> dict[str, str] | None:
+    """A notebook post's first image output (its ``file`` in ``_images`` and its ``alt``), or None: the
+    picture of its card when its front matter names no image."""
+    return env.metadata.get(docname, {}).get(OUTPUT_IMAGE_KEY)
+
+
 def published_post(env: BuildEnvironment, docname: str) -> PostRecord | None:
     """The record of a published post: the one answer to "is this a published post?"."""
     record = post_record(env, docname)

@@ -34,7 +34,7 @@ from sphinx.search import IndexBuilder
 
 from publication.shared.patching import Patch
 from publication.site.ablog_patches import blog_of, published_archive_pages, replace_listener
-from publication.site.posts import post_record
+from publication.site.posts import output_image, post_record
 from publication.site.reading_time import reading_time
 
 #: Posts in the sidebar's "Recent posts" (templates/sidebar/blog.html); the home page shows
@@ -63,7 +63,7 @@ def listing_of(app: Sphinx, post: Any) -> tuple[Any, ...]:
         [str(a) for a in post.author],
         excerpt,
         reading_time(app.env, post.docname),
-        repr(app.env.metadata.get(post.docname, {}).get("publication_output_image")),  # a notebook's card
+        repr(output_image(app.env, post.docname)),  # a notebook's card picture
     )
 
 

@@ -26,7 +26,7 @@ from sphinx.util.osutil import relative_uri
 from publication.shared.patching import TemplateOverride
 from publication.site.ablog_patches import blog_of
 from publication.site.identifiers import author_identity_html
-from publication.site.posts import PostRecord, post_record
+from publication.site.posts import PostRecord, output_image, post_record
 from publication.site.reading_time import reading_time
 
 DESCRIPTION_LENGTH = 200
@@ -207,7 +207,7 @@ def post_image(env: Any, post: Any, pathto: Any) -> dict[str, str] | None:
         return None
     if record.image:
         return {"src": pathto(quote(record.image), 1), "alt": record.image_alt}  # a file name
-    output = env.metadata.get(post.docname, {}).get("publication_output_image")
+    output = output_image(env, post.docname)
     if output:
         return {"src": pathto(f"_images/{quote(output['file'])}", 1), "alt": output["alt"]}
     return None
