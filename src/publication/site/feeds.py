@@ -219,10 +219,10 @@ class EntryCache:
             self.path.write_text(json.dumps(kept, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
-def entries_of(app: Sphinx, feed: Feed, cache: EntryCache) -> list[Entry]:
-    """The feed's posts, newest first, from their pages in the output folder."""
+def entries_of(app: Sphinx, posts: list[Any], cache: EntryCache) -> list[Entry]:
+    """The entries of a feed's shown ``posts`` (newest first), from their pages in the output folder."""
     entries = []
-    for post in shown_posts(app, feed):
+    for post in posts:
         content, first_paragraph = cache.content(post)
         record = record_for(app.env, post)
         summary = shorten(record.description or first_paragraph)
@@ -366,7 +366,8 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = Path(app.builder.outdir)
     feeds = all_feeds(app)
-    states = feed_states(app, feeds)
+    shown = {feed.folder: shown_posts(app, feed) for feed in feeds}
+    states = feed_states(app, feeds, shown)
     stamp = Path(app.doctreedir) / "publication-feeds.state"
     try:
         previous = json.loads(stamp.read_text(encoding="utf-8"))
@@ -385,7 +386,7 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         if previous.get(feed.folder) == states[feed.folder] and present[feed.folder]:
             continue  # none of its posts changed: at 1,000 posts, one edit changes a handful of ~100 feeds
         made += 1
-        entries = entries_of(app, feed, cache)
+        entries = entries_of(app, shown[feed.folder], cache)
         generator = build_feed(app, feed, entries)
         (outdir / feed.folder).mkdir(parents=True, exist_ok=True)
         atom = generator.atom_str(pretty=True)
@@ -396,7 +397,7 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         write_if_changed(outdir / feed.json, document.encode("utf-8"))
         if feed.folder == app.config.blog_path:
             write_if_changed(outdir / LEGACY_FEED, atom)
-    cache.save({post.docname for feed in feeds for post in shown_posts(app, feed)})
+    cache.save({post.docname for posts in shown.values() for post in posts})
     stamp.write_text(json.dumps(states, indent=0, sort_keys=True), encoding="utf-8")
     logger.verbose("feeds: %d of %d made again", made, len(feeds))
 
@@ -411,25 +412,25 @@ def shown_posts(app: Sphinx, feed: Feed) -> list[Any]:
     return posts[: app.config.blog_feed_length] if app.config.blog_feed_length else posts
 
 
-def feed_states(app: Sphinx, feeds: list[Feed]) -> dict[str, str]:
+def feed_states(app: Sphinx, feeds: list[Feed], shown: dict[str, list[Any]]) -> dict[str, str]:
     """For each feed (by folder), a hash of everything it is made of: which posts it carries, the pages of
-    those it shows (size and time of the file: a post whose title, dates or tags changed was written again),
-    and the configuration."""
+    those it shows (``shown``, by folder; size and time of the file: a post whose title, dates or tags
+    changed was written again), and the configuration."""
     pages: dict[str, tuple[int, int] | None] = {}
     shared = (getattr(app.builder, "config_hash", ""), app.config.html_baseurl, app.config.blog_feed_length)
     states = {}
     for feed in feeds:
-        shown = []
-        for post in shown_posts(app, feed):
+        pages_shown = []
+        for post in shown[feed.folder]:
             if post.docname not in pages:
                 page = page_file(app, post.docname)
                 stat = page.stat() if page.is_file() else None
                 pages[post.docname] = (stat.st_size, stat.st_mtime_ns) if stat else None
-            shown.append((post.docname, pages[post.docname]))
+            pages_shown.append((post.docname, pages[post.docname]))
         state = (
             feed.title,
             [post.docname for post in feed.posts],
-            shown,
+            pages_shown,
             shared,
         )
         states[feed.folder] = hashlib.sha256(repr(state).encode()).hexdigest()
