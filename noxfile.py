@@ -147,6 +147,8 @@ def sphinx_options(builder: str, doctrees: str = "doctrees") -> list[str]:
         "-n",  # nitpicky: every reference must resolve
         "-W",  # warnings are errors
         "--keep-going",  # ... but report all of them in one run
+        "-j",
+        "auto",  # a process per core (publication.site.parallel makes it pay)
         "-d",
         str(BUILD / doctrees),  # doctrees outside the published folder
     ]

@@ -86,7 +86,7 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The publication itself (docs/, whatever its posts), built strictly, once per test session; returns the
     HTML folder. Only tests/test_real_site.py reads it, for what holds for any content."""
     out = tmp_path_factory.mktemp("site")
-    result = sphinx_build(DOCS, out)
+    result = sphinx_build(DOCS, out, "-j", "auto")  # as nox -s build runs it
     assert result.returncode == 0, result.stderr
     return out / "html"
 

@@ -8,11 +8,13 @@ import re
 import runpy
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import DOCS, sphinx_build
 from properties import source_posts
+from publication.site import parallel
 from publication.tools.bench import make_site
 
 
@@ -20,18 +22,81 @@ def snapshot(html: Path) -> dict[str, bytes]:
     return {str(p.relative_to(html)): p.read_bytes() for p in sorted(html.rglob("*")) if p.is_file()}
 
 
+#: Sphinx's progress line for each chunk a worker read: ``first .. last`` documents, or one document alone.
+READ = re.compile(r"^reading sources\.\.\. \[\s*\d+%\] (.+)$", re.MULTILINE)
+
+
 def test_a_parallel_build_is_strict_clean_and_identical_to_a_serial_one(tmp_path: Path) -> None:
-    # more than five documents, or Sphinx reads them in one process anyway
     source = make_site(DOCS, tmp_path / "site", posts=12)
     parallel = sphinx_build(source, tmp_path / "parallel", "-j", "2")
     assert parallel.returncode == 0, parallel.stderr
     assert "WARNING" not in parallel.stderr  # ablog no longer warns that it is not parallel safe
+    # two chunks a worker (Sphinx's own chunking makes two of these ~20 documents, 15 of 1,000)
+    chunks = READ.findall(parallel.stdout)
+    assert len(chunks) == 4 and all(" .. " in chunk for chunk in chunks), parallel.stdout
     serial = sphinx_build(source, tmp_path / "serial")
     assert serial.returncode == 0, serial.stderr
     one, two = snapshot(tmp_path / "parallel/html"), snapshot(tmp_path / "serial/html")
     assert one.keys() == two.keys()
     assert [name for name in one if one[name] != two[name]] == []
     assert len([name for name in one if re.fullmatch(r"posts/\d+/post-[^/]*\.html", name)]) == 12  # synthetic
+
+    # a post edited: the parallel build's next build equals a clean serial build of the edited sources
+    post = sorted((source / "posts").rglob("post-*.md"))[5]
+    post.write_text(post.read_text(encoding="utf-8").replace("## Method", "One more line.\n\n## Method", 1))
+    again = sphinx_build(source, tmp_path / "parallel", "-j", "2")
+    assert again.returncode == 0, again.stderr
+    assert READ.findall(again.stdout) == [post.relative_to(source).with_suffix("").as_posix()]
+    clean = sphinx_build(source, tmp_path / "clean")
+    assert clean.returncode == 0, clean.stderr
+    one, two = snapshot(tmp_path / "parallel/html"), snapshot(tmp_path / "clean/html")
+    assert one.keys() == two.keys()
+    assert [name for name in one if one[name] != two[name]] == []
+    page = tmp_path / "parallel/html" / post.relative_to(source).with_suffix(".html")
+    assert "One more line." in page.read_text(encoding="utf-8")
+
+
+@given(items=st.lists(st.text(max_size=3), max_size=60), chunks=st.integers(min_value=1, max_value=20))
+def test_documents_are_cut_into_even_runs_in_order(items: list[str], chunks: int) -> None:
+    runs = parallel.even_chunks(items, chunks)
+    assert [item for run in runs for item in run] == items
+    assert all(runs) and len(runs) == min(chunks, len(items))
+    assert max(map(len, runs), default=0) - min(map(len, runs), default=0) <= 1
+
+
+def write_pages(folder: Path, pages: int, text: str = "Text.") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "conf.py").write_text('extensions = ["publication", "myst_parser"]\n', encoding="utf-8")
+    (folder / "index.md").write_text("# Home\n\n```{toctree}\n:glob:\n\npage-*\n```\n", encoding="utf-8")
+    for number in range(pages):
+        (folder / f"page-{number}.md").write_text(f"# Page {number}\n\n{text}\n", encoding="utf-8")
+    return folder
+
+
+def test_only_a_fifth_or_more_of_the_documents_are_read_in_parallel(
+    make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forking and pickling the whole environment back costs more than reading a few documents."""
+    read_in_parallel: list[int] = []
+    sphinx_s = parallel._sphinx_read_parallel
+
+    def noted(builder, docnames, nproc):  # type: ignore[no-untyped-def]
+        read_in_parallel.append(len(docnames))
+        return sphinx_s(builder, docnames, nproc)
+
+    monkeypatch.setattr(parallel, "_sphinx_read_parallel", noted)
+    site = write_pages(tmp_path / "site", pages=19)  # 20 documents with the index
+    make_app("html", srcdir=site, parallel=2).build()
+    assert read_in_parallel == [20]
+    for edited, expected in ((3, [20]), (4, [20, 4])):  # 3 of 20 in the main process, 4 of 20 in workers
+        for number in range(edited):
+            page = site / f"page-{number}.md"
+            page.write_text(f"# Page {number}\n\nEdited {edited}.\n", encoding="utf-8")
+        app = make_app("html", srcdir=site, parallel=2)
+        app.build()
+        assert app.statuscode == 0
+        assert read_in_parallel == expected
+        assert f"Edited {edited}." in (Path(app.outdir) / "page-0.html").read_text(encoding="utf-8")
 
 
 def test_the_benchmark_builds_and_reports_every_kind_of_build(tmp_path: Path) -> None:
@@ -163,3 +228,25 @@ def test_myst_computes_default_settings_once_not_for_every_post(monkeypatch) -> 
         assert settings == fresh
     assert documents[0].settings.record_dependencies is not documents[1].settings.record_dependencies
     assert documents[3]["source"] == "post-3.md"
+
+
+def test_pages_are_written_by_as_many_workers_as_j_asks_for(
+    make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sphinx kept a core for its main process: with -j 2 one worker wrote every page, the bottleneck."""
+    from sphinx.builders import Builder
+
+    workers: list[int] = []
+    sphinx_s = Builder._write_parallel
+
+    def noted(builder, docnames, nproc):  # type: ignore[no-untyped-def]
+        workers.append(nproc)
+        return sphinx_s(builder, docnames, nproc)
+
+    monkeypatch.setattr(Builder, "_write_parallel", noted)
+    app = make_app("html", srcdir=write_pages(tmp_path / "site", pages=9), parallel=2)
+    app.build()
+    assert app.statuscode == 0
+    assert workers == [2]
+    for number in range(9):
+        assert f"Page {number}" in (Path(app.outdir) / f"page-{number}.html").read_text(encoding="utf-8")

@@ -55,7 +55,8 @@ ENV_VERSION = 6
 #: two handlers share an event and a priority; the table above lists every place where it does not.
 CONCERNS = (
     "quiet_logs",  # MyST's configuration dump left out of the build log
-    "garbage_collection",  # no cycle collection while the environment loads, nor at the process's end
+    "garbage_collection",  # no cycle collection while the environment loads, in forked workers, at the end
+    "parallel",  # sphinx-build -j reads in few chunks, and serially when few documents changed
     "config",  # publication_* settings checked, renamed ones named
     "frontmatter",  # each post's front matter read, checked and normalised once
     "identifiers",  # DOI, ORCID iDs and affiliations, the licence

@@ -249,7 +249,7 @@ def run_measured(command: list[str], html: Path, cwd: Path | None = None, quiet:
 
 def build(source: Path, out: Path, *extra: str) -> Run:
     """One strict build, as `nox -s build` runs Sphinx; timed and measured."""
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-n", "-W", "--keep-going", "-q"]
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-n", "-W", "--keep-going", "-j", "auto", "-q"]
     command += ["-d", str(out / "doctrees"), str(source), str(out / "html"), *extra]
     return run_measured(command, out / "html")
 
