@@ -250,3 +250,43 @@ def test_pages_are_written_by_as_many_workers_as_j_asks_for(
     assert workers == [2]
     for number in range(9):
         assert f"Page {number}" in (Path(app.outdir) / f"page-{number}.html").read_text(encoding="utf-8")
+
+
+def test_myst_finds_a_renderer_class_s_render_methods_once_with_the_same_rules(
+    make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every post's renderer looked through some 400 attributes of its class: 2 s of 1,000 posts."""
+    import inspect
+
+    from markdown_it import MarkdownIt
+    from myst_nb.docutils_ import DocutilsNbRenderer
+    from myst_nb.sphinx_ import SphinxNbRenderer
+    from myst_parser.mdit_to_docutils import base
+    from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+
+    from publication.site.myst_patches import InspectRememberingMethods
+
+    looked_through: list[type] = []
+    getmembers = inspect.getmembers
+
+    def counted(obj, predicate=None):  # type: ignore[no-untyped-def]
+        looked_through.append(type(obj))
+        return getmembers(obj, predicate)
+
+    make_app("html", srcdir=write_pages(tmp_path / "site", pages=1))
+    assert isinstance(base.inspect, InspectRememberingMethods)  # the extension's setup put it there
+
+    classes = [base.DocutilsRenderer, SphinxRenderer, SphinxNbRenderer, DocutilsNbRenderer]
+    monkeypatch.setattr(base, "inspect", inspect)
+    own = {cls: list(cls(MarkdownIt()).rules) for cls in classes}  # MyST's, with the inspect module
+    monkeypatch.setattr(inspect, "getmembers", counted)
+    monkeypatch.setattr(base, "inspect", InspectRememberingMethods())  # what the extension's setup does
+    for _ in range(3):
+        for cls in classes:
+            renderer = cls(MarkdownIt())
+            assert list(renderer.rules) == own[cls]  # the same rules, in the same order
+            assert all(method.__self__ is renderer for method in renderer.rules.values())
+            assert renderer.rules["render_paragraph"] == renderer.render_paragraph
+    renderers_looked_through = [cls for cls in looked_through if cls in classes]
+    assert sorted(renderers_looked_through, key=str) == sorted(classes, key=str)  # once each
+    assert "render_paragraph" in own[SphinxNbRenderer] and "render_children" not in own[SphinxNbRenderer]
