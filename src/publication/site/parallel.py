@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Iterator, Sequence, Set
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence, Set
+from typing import Any, TypeVar
 
 import sphinx.builders
 from sphinx.application import Sphinx
@@ -40,6 +40,9 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util.parallel import ParallelTasks
 
 from publication.shared.patching import Patch
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 #: Chunks per worker when reading: fewer pickles of the environment, yet a worker that finishes early
 #: still finds work (a few long posts do not leave one core idle).
@@ -127,6 +130,23 @@ def gen_pages_from_extensions(builder: StandaloneHTMLBuilder) -> None:
     for chunk in even_chunks(pages, builder._app.parallel * CHUNKS_PER_PROCESS):
         tasks.add_task(write, chunk)
     tasks.join()
+
+
+def map_in_workers(app: Sphinx, function: Callable[[T], R], items: Sequence[T], fewest: int) -> list[R]:
+    """``function`` of each item, in order: in workers when the build is parallel and there are at least
+    ``fewest`` items, else here. The workers are forked, so ``function`` need not pickle; its results must."""
+    if not app.builder.parallel_ok or len(items) < fewest:
+        return [function(item) for item in items]
+    results: dict[int, list[R]] = {}
+    tasks = ParallelTasks(app.parallel)
+    for index, chunk in enumerate(even_chunks(items, app.parallel * CHUNKS_PER_PROCESS)):
+        tasks.add_task(
+            lambda chunk: [function(item) for item in chunk],
+            chunk,
+            lambda chunk, result, index=index: results.__setitem__(index, result),
+        )
+    tasks.join()
+    return [result for index in sorted(results) for result in results[index]]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
