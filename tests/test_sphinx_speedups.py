@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import sphinx.builders.html
 
+from conftest import sphinx_build
 from helpers import soup
 from publication.site import sphinx_speedups
 from test_rebuilds import outputs
@@ -56,3 +57,26 @@ def test_each_asset_s_checksum_is_found_once_a_build_with_sphinx_s_pages(
     one, two = first_build, outputs(Path(sphinx_s.outdir))
     assert one.keys() == two.keys()
     assert [name for name in one if one[name] != two[name]] == []
+
+
+def test_debug_records_are_made_only_when_shown(make_app, tmp_path: Path) -> None:
+    """Sphinx made a record of every event it emitted, with its arguments' repr, for handlers to drop."""
+    import logging
+
+    site = write_site(tmp_path / "site", pages=2)
+    (site / "pages/page-1.md").write_text("# Page 1\n\n{doc}`missing`\n", encoding="utf-8")
+    app = make_app("html", srcdir=site)
+    sphinx_logger = logging.getLogger("sphinx")
+    assert not sphinx_logger.isEnabledFor(logging.DEBUG)
+    assert not sphinx_logger.isEnabledFor(15)  # -v's VERBOSE
+    app.build()
+    assert "unknown document" in app._warning.getvalue()  # warnings come through
+    assert "build succeeded" in app._status.getvalue()  # and information
+
+    # sphinx-build's -v and -vv show what they showed before: VERBOSE records (the locale folders
+    # looked for), then DEBUG records (every event emitted)
+    for flags, verbose, debug in (([], False, False), (["-v"], True, False), (["-vv"], True, True)):
+        done = sphinx_build(site, tmp_path / f"out{len(flags)}", "-E", *flags)
+        assert ("locale_dir" in done.stdout) is verbose, flags
+        assert ("[app] emitting event: 'html-page-context'" in done.stdout) is debug, flags
+        assert "reading sources" in done.stdout and "unknown document" in done.stderr

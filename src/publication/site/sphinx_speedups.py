@@ -5,15 +5,23 @@
   (``Path.resolve``: a system call per path component) for every link of every page: 11,000 resolutions,
   1.5 s of a 1,000-post build. The checksum of a file is now looked up once per build; the next build
   (the preview's, after a save) looks again.
+- **Debug records no one reads.** Sphinx sets its logger to accept every level and leaves the choice to its
+  handlers, which show debug messages only with ``-vv``: so each ``logger.debug`` call made a whole log
+  record (its caller found by walking the stack) and handed it to each handler, to be dropped. Sphinx debug-
+  logs every event it emits, with the ``repr`` of its arguments (a page's whole context for each page):
+  24,000 records, 3.6 s of a 1,000-post build under cProfile. The logger now accepts only what one of its
+  handlers shows (:func:`log_only_what_is_shown`); ``-v`` and ``-vv`` show what they did.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.util.logging import NAMESPACE
 
 from publication.shared.patching import Patch
 
@@ -41,7 +49,16 @@ def forget_checksums(app: Sphinx, *args: Any) -> None:
     _checksums.clear()
 
 
+def log_only_what_is_shown(app: Sphinx) -> None:
+    """Raise Sphinx's logger's level to the lowest its handlers show (set up for this application)."""
+    logger = logging.getLogger(NAMESPACE)
+    shown = min((handler.level for handler in logger.handlers), default=logging.NOTSET)
+    if shown > logging.NOTSET:  # NOTSET would defer to the root logger: WARNING
+        logger.setLevel(shown)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    log_only_what_is_shown(app)
     FILE_CHECKSUM.apply(file_checksum_once)
     app.connect("builder-inited", forget_checksums)
     app.connect("env-before-read-docs", forget_checksums)  # each build of a long-lived application
