@@ -339,39 +339,53 @@ def test_the_pages_extensions_add_are_written_by_workers_when_many(
         assert writers == {str(os.getpid())}  # a fork would cost more than the pages
 
 
-def test_feed_entries_parsed_in_workers_equal_a_serial_build_s(
-    make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+#: Appended to a copy of the site's conf.py: notes which processes parse feed entries, and lowers the number
+#: of pages worth a worker to what 12 posts reach (the real threshold is for real sites).
+NOTE_FEED_PARSERS = """
+import os as _os
+from publication.site import feeds as _feeds
+
+_feeds.PAGES_WORTH_A_WORKER = 2
+_parse, _notes = _feeds.entry_content, _os.environ["FEED_PARSERS"]
+with open(_notes, "a", encoding="utf-8") as _note:
+    _note.write(f"main {_os.getpid()}\\n")
+
+def _noted(page_html, page_url):
+    with open(_notes, "a", encoding="utf-8") as note:
+        note.write(f"parser {_os.getpid()}\\n")
+    return _parse(page_html, page_url)
+
+_feeds.entry_content = _noted
+"""
+
+
+def test_feed_entries_parsed_in_workers_equal_a_serial_build_s(tmp_path: Path) -> None:
     """Feeds parsed every post's page in the main process after all pages were written (2.6 s of 1,000)."""
-    import os
-
-    from publication.site import feeds
-
-    parsers = tmp_path / "parsers.txt"
-    entry_content = feeds.entry_content
-
-    def noted(page_html: str, page_url: str) -> tuple[str, str]:
-        with parsers.open("a", encoding="utf-8") as note:  # a worker's memory is lost with it: a file is not
-            note.write(f"{os.getpid()}\n")
-        return entry_content(page_html, page_url)
-
-    monkeypatch.setattr(feeds, "entry_content", noted)
-    monkeypatch.setattr(feeds, "PAGES_WORTH_A_WORKER", 2)  # 12 posts are fewer than a real site's threshold
     source = make_site(DOCS, tmp_path / "site", posts=12)
+    with (source / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(NOTE_FEED_PARSERS)
     built = {}
-    for jobs in (2, 0):
-        app = make_app(
-            "html", srcdir=source, builddir=tmp_path / f"build-{jobs}", parallel=jobs, freshenv=True
-        )
-        app.build()
-        assert app.statuscode == 0, app._warning.getvalue()
-        html = Path(app.outdir)
+    for jobs in ("2", "1"):
+        notes = tmp_path / f"parsers-{jobs}.txt"
+        done = sphinx_build(source, tmp_path / f"build-{jobs}", "-j", jobs, env={"FEED_PARSERS": str(notes)})
+        assert done.returncode == 0, done.stderr
+        html = tmp_path / f"build-{jobs}/html"
         built[jobs] = {
             str(p.relative_to(html)): p.read_bytes() for p in html.rglob("*") if p.suffix in {".xml", ".json"}
         }
-        if jobs:
-            writers = set(parsers.read_text(encoding="utf-8").split())
-            assert str(os.getpid()) not in writers and len(writers) >= 2
-            parsers.unlink()
-    assert any(name.endswith("atom.xml") for name in built[2])
-    assert built[2] == built[0]
+        [main] = [
+            line.split()[1]
+            for line in notes.read_text(encoding="utf-8").splitlines()
+            if line.startswith("main")
+        ]
+        parsers = {
+            line.split()[1]
+            for line in notes.read_text(encoding="utf-8").splitlines()
+            if line.startswith("parser")
+        }
+        if jobs == "2":
+            assert main not in parsers and len(parsers) >= 2
+        else:
+            assert parsers == {main}
+    assert any(name.endswith("atom.xml") for name in built["2"])
+    assert built["2"] == built["1"]
