@@ -74,7 +74,7 @@ GEN_PAGES = Patch(
 _sphinx_gen_pages = GEN_PAGES.check()
 
 
-def even_chunks(items: Sequence[str], chunks: int) -> list[Sequence[str]]:
+def even_chunks(items: Sequence[T], chunks: int) -> list[Sequence[T]]:
     """``items`` in order, cut into at most ``chunks`` runs whose lengths differ by one at most."""
     count = max(1, min(chunks, len(items)))
     size, extra = divmod(len(items), count)
@@ -117,19 +117,7 @@ def gen_pages_from_extensions(builder: StandaloneHTMLBuilder) -> None:
         _sphinx_gen_pages(builder)
         return
     pages = [page for pagelist in builder.events.emit("html-collect-pages") for page in pagelist]
-    if len(pages) < FEWEST_PAGES_FOR_WORKERS:
-        for pagename, context, template in pages:
-            builder.handle_page(pagename, context, template)
-        return
-
-    def write(chunk: Sequence[tuple[str, dict[str, Any], str]]) -> None:
-        for pagename, context, template in chunk:
-            builder.handle_page(pagename, context, template)
-
-    tasks = ParallelTasks(builder._app.parallel)
-    for chunk in even_chunks(pages, builder._app.parallel * CHUNKS_PER_PROCESS):
-        tasks.add_task(write, chunk)
-    tasks.join()
+    map_in_workers(builder._app, lambda page: builder.handle_page(*page), pages, FEWEST_PAGES_FOR_WORKERS)
 
 
 def map_in_workers(app: Sphinx, function: Callable[[T], R], items: Sequence[T], fewest: int) -> list[R]:
