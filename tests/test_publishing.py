@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOTS, clean_environ, copy_site, sphinx_build
+from conftest import DOCS, ROOTS, clean_environ, copy_site, sphinx_build
 from helpers import pages, soup
+from publication.tools.bench import make_site
 
 STRICT = ["-b", "html", "-n", "-W", "--keep-going"]
 
@@ -405,3 +406,56 @@ def test_two_builds_in_different_folders_at_different_times_are_identical(
         assert str(tmp_path) not in text and str(ROOTS) not in text, name
         if len(user) > 3:
             assert f"/{user}/" not in text, name
+
+
+def test_ctrl_c_stops_a_parallel_build_and_its_workers_quietly(tmp_path: Path) -> None:
+    """Ctrl-C reaches every process of the terminal's foreground group: the workers of `-j auto` too, which
+    printed a traceback each; now they end silently with the build, and nothing is published."""
+    site = make_site(DOCS, tmp_path / "site", posts=40)
+    out = tmp_path / "out"
+    run = publish(site, out, "-j", "2", start_new_session=True)  # its own group, as a terminal's job is
+    doctrees = out / "doctrees"
+    deadline = time.monotonic() + 120
+    while not any(doctrees.rglob("post-*.doctree")):  # workers are reading
+        assert run.poll() is None, "the build ended before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    os.killpg(run.pid, signal.SIGINT)
+    stdout, stderr = run.communicate(timeout=60)
+    assert run.returncode != 0
+    assert "Stopped by SIGINT" in stdout + stderr
+    assert "Traceback" not in stdout + stderr, stderr
+    assert not (out / "html").exists()
+    deadline = time.monotonic() + 10
+    while True:  # every process of the group has ended
+        try:
+            os.killpg(run.pid, 0)
+        except ProcessLookupError:
+            break
+        assert time.monotonic() < deadline, "a worker outlived the build"
+        time.sleep(0.05)
+
+
+STOPS = (signal.SIGINT, signal.SIGTERM)
+
+
+def test_a_worker_forked_during_a_build_ends_on_a_stop_signal_without_the_build_s_handler() -> None:
+    """The worker inherits the build's handler, which raises where Sphinx's worker code reports, as a
+    traceback, whatever it catches; a worker forked outside a build keeps what it inherits."""
+    from publication.tools.publish import Signals
+
+    def default_handlers_in_a_fork() -> str:
+        """For SIGINT and SIGTERM, whether a process forked now has the default handler: "1" or "0" each."""
+        read, write = os.pipe()
+        child = os.fork()
+        if child == 0:  # the child reports through the pipe
+            os.write(write, "".join(str(int(signal.getsignal(s) == signal.SIG_DFL)) for s in STOPS).encode())
+            os._exit(0)
+        os.close(write)
+        os.waitpid(child, 0)
+        return os.read(read, 16).decode()
+
+    with Signals():
+        assert default_handlers_in_a_fork() == "11"
+    outside = "".join(str(int(signal.getsignal(s) == signal.SIG_DFL)) for s in STOPS)
+    assert default_handlers_in_a_fork() == outside

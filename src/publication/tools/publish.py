@@ -18,6 +18,7 @@
 - **Interrupted: nothing published.** SIGTERM, SIGINT (Ctrl-C) or SIGHUP stop the build without
   publishing; so does the end of the process that started it (nox killed with SIGTERM does not stop its
   child; Linux's ``PR_SET_PDEATHSIG`` does), so a build started in the background stops when its shell ends.
+  The workers of a parallel build (``-j``) stop with it, silently: Ctrl-C reaches them too.
   The staging folder is left marked unfinished, and the next build starts it and Sphinx's environment
   afresh, so it reads every page again and reports every problem again, as after a failed build.
 """
@@ -132,8 +133,22 @@ def die_with_parent() -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
+def quiet_worker() -> None:
+    """In a worker the build forks (``sphinx-build -j``): a stop signal ends it at once, silently, and so does
+    the end of the build. With the build's handler, which it inherits, Ctrl-C (sent to every process in the
+    terminal's foreground group) made each worker print a traceback as it stopped."""
+    if Signals.active:
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, signal.SIG_DFL)
+        die_with_parent()
+
+
 class Signals:
     """Stop signals, raised as :class:`Stopped` where the build may stop and held back where it may not."""
+
+    #: Whether a build is being run under these handlers (the workers it forks are then made quiet).
+    active = False
+    _fork_hook = False
 
     def __init__(self) -> None:
         self.received: int | None = None
@@ -143,9 +158,14 @@ class Signals:
     def __enter__(self) -> Signals:
         for signum in STOP_SIGNALS:
             self.previous[signum] = signal.signal(signum, self.handle)
+        if not Signals._fork_hook:
+            os.register_at_fork(after_in_child=quiet_worker)
+            Signals._fork_hook = True
+        Signals.active = True
         return self
 
     def __exit__(self, *exc: object) -> None:
+        Signals.active = False
         for signum, handler in self.previous.items():
             signal.signal(signum, handler)
 
