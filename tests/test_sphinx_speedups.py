@@ -80,3 +80,35 @@ def test_debug_records_are_made_only_when_shown(make_app, tmp_path: Path) -> Non
         assert ("locale_dir" in done.stdout) is verbose, flags
         assert ("[app] emitting event: 'html-page-context'" in done.stdout) is debug, flags
         assert "reading sources" in done.stdout and "unknown document" in done.stderr
+
+
+def test_a_style_sheet_edited_between_builds_of_one_application_gets_its_new_checksum(
+    make_app, tmp_path: Path
+) -> None:
+    """The preview builds again in the same process: Sphinx remembered each file's checksum for the
+    process's life, so the pages kept linking the first version's ?v= after the file was edited."""
+    import shutil
+
+    def site_css_link(outdir: Path) -> str:
+        [link] = soup(outdir / "pages/page-0.html").select('link[href*="site.css"]')
+        return str(link["href"])
+
+    site = write_site(tmp_path / "site", pages=2)
+    with (site / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('html_static_path = ["_static"]\nhtml_css_files = ["site.css"]\n')
+    (site / "_static").mkdir()
+    (site / "_static/site.css").write_text("body { color: black; }\n", encoding="utf-8")
+    app = make_app("html", srcdir=site)
+    app.build()
+    first = site_css_link(Path(app.outdir))
+    assert "?v=" in first
+
+    (site / "_static/site.css").write_text("body { color: navy; }\n", encoding="utf-8")
+    app.build(force_all=True)  # the same application, as the preview's next build
+    again = site_css_link(Path(app.outdir))
+
+    clean = make_app(
+        "html", srcdir=shutil.copytree(site, tmp_path / "clean", ignore=shutil.ignore_patterns("_build"))
+    )
+    clean.build()
+    assert again == site_css_link(Path(clean.outdir)) != first
