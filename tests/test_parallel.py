@@ -16,6 +16,7 @@ from conftest import DOCS, sphinx_build
 from properties import source_posts
 from publication.site import parallel
 from publication.tools.bench import make_site
+from test_sphinx_speedups import write_site
 
 
 def snapshot(html: Path) -> dict[str, bytes]:
@@ -64,15 +65,6 @@ def test_documents_are_cut_into_even_runs_in_order(items: list[str], chunks: int
     assert max(map(len, runs), default=0) - min(map(len, runs), default=0) <= 1
 
 
-def write_pages(folder: Path, pages: int, text: str = "Text.") -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "conf.py").write_text('extensions = ["publication", "myst_parser"]\n', encoding="utf-8")
-    (folder / "index.md").write_text("# Home\n\n```{toctree}\n:glob:\n\npage-*\n```\n", encoding="utf-8")
-    for number in range(pages):
-        (folder / f"page-{number}.md").write_text(f"# Page {number}\n\n{text}\n", encoding="utf-8")
-    return folder
-
-
 def test_only_a_fifth_or_more_of_the_documents_are_read_in_parallel(
     make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -85,18 +77,18 @@ def test_only_a_fifth_or_more_of_the_documents_are_read_in_parallel(
         return sphinx_s(builder, docnames, nproc)
 
     monkeypatch.setattr(parallel, "_sphinx_read_parallel", noted)
-    site = write_pages(tmp_path / "site", pages=19)  # 20 documents with the index
+    site = write_site(tmp_path / "site", pages=19)  # 20 documents with the index
     make_app("html", srcdir=site, parallel=2).build()
     assert read_in_parallel == [20]
     for edited, expected in ((3, [20]), (4, [20, 4])):  # 3 of 20 in the main process, 4 of 20 in workers
         for number in range(edited):
-            page = site / f"page-{number}.md"
+            page = site / f"pages/page-{number}.md"
             page.write_text(f"# Page {number}\n\nEdited {edited}.\n", encoding="utf-8")
         app = make_app("html", srcdir=site, parallel=2)
         app.build()
         assert app.statuscode == 0
         assert read_in_parallel == expected
-        assert f"Edited {edited}." in (Path(app.outdir) / "page-0.html").read_text(encoding="utf-8")
+        assert f"Edited {edited}." in (Path(app.outdir) / "pages/page-0.html").read_text(encoding="utf-8")
 
 
 def test_the_benchmark_builds_and_reports_every_kind_of_build(tmp_path: Path) -> None:
@@ -244,12 +236,13 @@ def test_pages_are_written_by_as_many_workers_as_j_asks_for(
         return sphinx_s(builder, docnames, nproc)
 
     monkeypatch.setattr(Builder, "_write_parallel", noted)
-    app = make_app("html", srcdir=write_pages(tmp_path / "site", pages=9), parallel=2)
+    app = make_app("html", srcdir=write_site(tmp_path / "site", pages=9), parallel=2)
     app.build()
     assert app.statuscode == 0
     assert workers == [2]
     for number in range(9):
-        assert f"Page {number}" in (Path(app.outdir) / f"page-{number}.html").read_text(encoding="utf-8")
+        page = Path(app.outdir) / f"pages/page-{number}.html"
+        assert f"Page {number}" in page.read_text(encoding="utf-8")
 
 
 def test_myst_finds_a_renderer_class_s_render_methods_once_with_the_same_rules(
@@ -273,7 +266,7 @@ def test_myst_finds_a_renderer_class_s_render_methods_once_with_the_same_rules(
         looked_through.append(type(obj))
         return getmembers(obj, predicate)
 
-    make_app("html", srcdir=write_pages(tmp_path / "site", pages=1))
+    make_app("html", srcdir=write_site(tmp_path / "site", pages=1))
     assert isinstance(base.inspect, InspectRememberingMethods)  # the extension's setup put it there
 
     classes = [base.DocutilsRenderer, SphinxRenderer, SphinxNbRenderer, DocutilsNbRenderer]
@@ -318,7 +311,7 @@ def test_the_pages_extensions_add_are_written_by_workers_when_many(
     """ablog's archive pages: 589 of them for 1,000 posts, 5 s in the main process alone."""
     import os
 
-    site = write_pages(tmp_path / "site", pages=7)
+    site = write_site(tmp_path / "site", pages=7)
     (site / "generated_pages_ext.py").write_text(GENERATED_PAGES, encoding="utf-8")
     (site / "conf.py").write_text(
         "import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\n"

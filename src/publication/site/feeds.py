@@ -220,17 +220,22 @@ class EntryCache:
     def parse(self, posts: Iterable[Any]) -> None:
         """Parse the pages of those ``posts`` not kept, all at once: in workers, in a parallel build (1,000
         posts: 2.6 s in the main process alone, after every other page was written)."""
-        distinct = {post.docname: post for post in posts}
-        unparsed = {name: post for name, post in distinct.items() if self._cached(post)[1] is None}
-        pages = [(page_file(self.app, name), post_url(self.app, post)) for name, post in unparsed.items()]
+        unparsed: dict[str, tuple[Any, str]] = {}  # by document: the post, and its page's key
+        for post in {post.docname: post for post in posts}.values():
+            key, cached = self._cached(post)
+            if cached is None:
+                unparsed[post.docname] = (post, key)
+        pages = [
+            (page_file(self.app, name), post_url(self.app, post)) for name, (post, _) in unparsed.items()
+        ]
         parsed = map_in_workers(
             self.app,
             lambda page: entry_content(page[0].read_text(encoding="utf-8"), page[1]),
             pages,
             fewest=PAGES_WORTH_A_WORKER,
         )
-        for (name, post), content in zip(unparsed.items(), parsed, strict=True):
-            self.used[name] = [self._cached(post)[0], *content]
+        for (name, (_, key)), content in zip(unparsed.items(), parsed, strict=True):
+            self.used[name] = [key, *content]
 
     def save(self, docnames: set[str]) -> None:
         """Keep the content of the posts ``docnames`` (those the feeds show): read in this build, or kept

@@ -137,17 +137,19 @@ def quiet_worker() -> None:
     """In a worker the build forks (``sphinx-build -j``): a stop signal ends it at once, silently, and so does
     the end of the build. With the build's handler, which it inherits, Ctrl-C (sent to every process in the
     terminal's foreground group) made each worker print a traceback as it stopped."""
-    if Signals.active:
-        for signum in STOP_SIGNALS:
+    building = False
+    for signum in STOP_SIGNALS:
+        if isinstance(getattr(signal.getsignal(signum), "__self__", None), Signals):  # the build's handler
             signal.signal(signum, signal.SIG_DFL)
+            building = True
+    if building:
         die_with_parent()
 
 
 class Signals:
     """Stop signals, raised as :class:`Stopped` where the build may stop and held back where it may not."""
 
-    #: Whether a build is being run under these handlers (the workers it forks are then made quiet).
-    active = False
+    #: Whether this process makes the workers it forks quiet (once, however many builds it runs).
     _fork_hook = False
 
     def __init__(self) -> None:
@@ -161,11 +163,9 @@ class Signals:
         if not Signals._fork_hook:
             os.register_at_fork(after_in_child=quiet_worker)
             Signals._fork_hook = True
-        Signals.active = True
         return self
 
     def __exit__(self, *exc: object) -> None:
-        Signals.active = False
         for signum, handler in self.previous.items():
             signal.signal(signum, handler)
 
