@@ -6,6 +6,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell
 
-from conftest import ROOTS, copy_site, sphinx_build
+from conftest import ROOTS, clean_environ, copy_site, sphinx_build
 from helpers import soup
 from publication.site.frontmatter import read_notebook_front_matter
 from publication.site.notebooks import sanitise_html_output
@@ -309,3 +311,26 @@ def test_a_parallel_build_of_notebooks_gives_the_serial_bytes(tmp_path: Path) ->
     one, two = outputs(tmp_path / "parallel/html"), outputs(tmp_path / "serial/html")
     assert one.keys() == two.keys()
     assert [name for name in one if one[name] != two[name]] == []
+
+
+#: Modules only running a notebook needs; the ones MyST-NB's execution clients import.
+EXECUTION_MODULES = ("jupyter_cache", "nbclient", "sqlalchemy", "jupyter_client", "zmq")
+
+
+def test_a_build_that_runs_no_notebook_imports_nothing_that_runs_them(tmp_path: Path) -> None:
+    """Execution is off by default, so MyST-NB's clients are not imported (0.7 s of each build's start);
+    test_execution_is_opt_in_... shows that they are, and run, when it is on."""
+    script = (
+        "import sys; from sphinx.cmd.build import main; "
+        f"status = main(['-q', '-W', '-b', 'html', '-d', {str(tmp_path / 'doctrees')!r}, {str(ROOT)!r}, "
+        f"{str(tmp_path / 'html')!r}]); "
+        "print(sorted({name.split('.')[0] for name in sys.modules})); sys.exit(status)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=clean_environ(), check=False
+    )
+    assert result.returncode == 0, result.stderr
+    imported = set(json.loads(result.stdout.strip().splitlines()[-1].replace("'", '"')))
+    assert {"myst_nb", "nbformat"} <= imported  # the notebooks were read
+    assert imported.isdisjoint(EXECUTION_MODULES), imported & set(EXECUTION_MODULES)
+    assert (tmp_path / "html" / f"{RAW_CELL_POST}.html").is_file()

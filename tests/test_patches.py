@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import publication
 from publication.shared import patching
-from publication.shared.patching import Patch, PatchError, TemplateOverride
+from publication.shared.patching import DeferredImport, Patch, PatchError, TemplateOverride
 
 #: What the package patches (issue 12): each must be declared, so that it is checked before it is applied.
 EXPECTED = {
@@ -34,6 +34,9 @@ EXPECTED = {
     "sphinx._cli.util.errors.handle_exception",
     "furo's page.html",
     "furo's search.html",
+    "the import of myst_nb.core.execute.cache",
+    "the import of myst_nb.core.execute.direct",
+    "the import of myst_nb.core.execute.inline",
 }
 
 
@@ -129,6 +132,74 @@ def test_a_template_without_its_block_is_one_sentence(registry: dict) -> None:
     )
     with pytest.raises(PatchError, match=r"page\.html in furo \S+ has no block no_such_block:"):
         guard.check()
+
+
+@pytest.fixture
+def slow_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A package whose __init__ imports a class from a module that notes in a list each time it is run."""
+    name = f"slow_package_{tmp_path.name.replace('-', '_')}"
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "__init__.py").write_text("from .heavy import Client\nRUNS = []\n", encoding="utf-8")
+    (folder / "heavy.py").write_text(
+        textwrap.dedent(
+            f"""
+            import {name}
+            getattr({name}, "RUNS", []).append("heavy")
+            LOADED = True
+
+            class Client:
+                def __init__(self, value):
+                    self.value = value * 2
+            """
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(patching, "installed_version", lambda package: "1.0")
+    yield name
+    for module in [m for m in sys.modules if m.split(".")[0] == name]:
+        del sys.modules[module]
+
+
+def deferred(module: str, *names: str, package: str = "slow") -> DeferredImport:
+    return DeferredImport(module=module, names=names, package=package, versions=">=1", retire="-", where="-")
+
+
+def test_a_deferred_module_runs_at_its_first_call_then_is_itself(registry: dict, slow_package: str) -> None:
+    guard = deferred(f"{slow_package}.heavy", "Client")
+    assert guard.install()
+    package = importlib.import_module(slow_package)
+    assert package.RUNS == [] and isinstance(sys.modules[guard.module], patching._StandIn)
+    assert package.Client(21).value == 42
+    assert package.RUNS == ["heavy"]
+    assert sys.modules[guard.module].LOADED and type(sys.modules[guard.module]) is type(package)
+    assert package.Client(1).value == 2 and package.RUNS == ["heavy"]  # imported once
+    assert not guard.install()  # the package is imported: nothing to stand in for
+
+
+def test_asking_a_deferred_module_for_anything_else_imports_it(registry: dict, slow_package: str) -> None:
+    guard = deferred(f"{slow_package}.heavy", "Client")
+    guard.install()
+    stand_in = sys.modules[guard.module]
+    assert stand_in.LOADED is True
+    assert sys.modules[guard.module] is not stand_in
+
+
+@pytest.mark.parametrize(
+    ("module", "names", "problem"),
+    [
+        ("myst_nb.core.execute.moved", ("NotebookClientCache",), "myst-nb \\S+ has no module myst_nb.core"),
+        ("myst_nb.core.execute.cache", ("Renamed",), "cache in myst-nb \\S+ defines no Renamed:"),
+    ],
+)
+def test_a_deferred_import_whose_target_moved_is_one_sentence(
+    registry: dict, module: str, names: tuple[str, ...], problem: str
+) -> None:
+    guard = deferred(module, *names, package="myst-nb")
+    with pytest.raises(PatchError, match=problem):
+        guard.install()
+    assert module not in sys.modules or not isinstance(sys.modules[module], patching._StandIn)
 
 
 def test_sphinx_build_stops_with_the_sentence_alone(tmp_path: Path) -> None:

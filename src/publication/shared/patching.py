@@ -11,6 +11,9 @@ package, its version and the module to review.
 ``uv.lock`` installs versions inside every range, so a failure means a newer release came in (``nox -s
 upstream``, or a host that ignored the lock): review the patch, widen its range, or retire it.
 
+:class:`DeferredImport` is the third kind: a module another package imports when it loads, put off until
+one of its names is called (MyST-NB's notebook runners, in builds that run no notebook).
+
 :data:`REGISTRY` holds every patch the package declares (declaring one registers it), so a test can check
 that all of them hold for the installed versions.
 """
@@ -22,6 +25,9 @@ import importlib
 import importlib.metadata
 import importlib.util
 import re
+import sys
+import types
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -186,6 +192,83 @@ class TemplateOverride(_Guard):
         if missing:
             version = installed_version(self.package)
             raise self.fail(f"{self.template} in {self.package} {version} has no block {', '.join(missing)}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeferredImport(_Guard):
+    """A module of another package imported when one of ``names`` is first called, not when the package is.
+
+    For a module that only some builds use and that is slow to import: :meth:`install` puts a stand-in in
+    ``sys.modules`` before the package is imported, so the package's ``from .module import name`` binds a
+    function that imports the real module on its first call and hands the call on. The names must be
+    callables the package only calls (classes it instantiates, functions), never ``isinstance`` against.
+    """
+
+    module: str  # dotted name of the module deferred
+    names: tuple[str, ...]  # what the package imports from it by name
+
+    def __post_init__(self) -> None:
+        self.register()
+
+    @property
+    def target(self) -> str:
+        return f"the import of {self.module}"
+
+    def source(self) -> str | None:
+        """The module's source, found without importing the package (which would import the module)."""
+        top, *inner = self.module.split(".")
+        spec = importlib.util.find_spec(top)
+        if spec is None or spec.origin is None:
+            return None
+        path = Path(spec.origin).parent.joinpath(*inner).with_suffix(".py")
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+
+    def check(self) -> None:
+        self.check_version()
+        text = self.source()
+        version = installed_version(self.package)
+        if text is None:
+            raise self.fail(f"{self.package} {version} has no module {self.module}")
+        missing = [n for n in self.names if not re.search(rf"^(?:class|def) {n}\b", text, re.MULTILINE)]
+        if missing:
+            raise self.fail(f"{self.module} in {self.package} {version} defines no {', '.join(missing)}")
+
+    def install(self) -> bool:
+        """Check, then stand in for the module, unless its package already imported it (or a stand-in is
+        there); whether the stand-in is in place."""
+        self.check()
+        parent = self.module.rpartition(".")[0]
+        if parent in sys.modules or self.module in sys.modules:
+            return isinstance(sys.modules.get(self.module), _StandIn)
+        sys.modules[self.module] = _StandIn(self.module, self.names)
+        return True
+
+
+class _StandIn(types.ModuleType):
+    """Takes a module's place in ``sys.modules`` until one of its names is called or anything else of it
+    is asked for; then the real module is imported, in its place, and answers."""
+
+    def __init__(self, name: str, names: tuple[str, ...]) -> None:
+        super().__init__(name, f"Stands in for {name} until it is used.")
+        for attribute in names:
+            setattr(self, attribute, self._calling(attribute))
+
+    def _calling(self, attribute: str) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return getattr(self.load(), attribute)(*args, **kwargs)
+
+        call.__name__ = call.__qualname__ = attribute
+        return call
+
+    def load(self) -> types.ModuleType:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return importlib.import_module(self.__name__)
+
+    def __getattr__(self, attribute: str) -> Any:  # only for what __init__ did not set
+        if attribute.startswith("__"):  # the import system asking what kind of module this is
+            raise AttributeError(attribute)
+        return getattr(self.load(), attribute)
 
 
 def check_all() -> None:

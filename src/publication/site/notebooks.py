@@ -39,7 +39,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from publication.shared.patching import Patch
+from publication.shared.patching import DeferredImport, Patch
 from publication.site.assets import add_static_path, drop_from_page, static_name
 from publication.site.frontmatter import (
     cell_lines,
@@ -301,8 +301,30 @@ READ_MYST_NOTEBOOK = Patch(
     "datetime); not reported upstream yet",
 )
 
+#: MyST-NB's clients that run notebooks, imported by MyST-NB when it loads whether or not anything runs:
+#: jupyter-cache, SQLAlchemy and nbclient, 0.7 s of every build's start. Execution is off by default here,
+#: so each is imported the first time a notebook runs instead.
+EXECUTION_CLIENTS = tuple(
+    DeferredImport(
+        module=f"myst_nb.core.execute.{module}",
+        names=(name,),
+        package="myst-nb",
+        versions=">=1.4,<2",
+        where="publication.site.notebooks",
+        retire="when MyST-NB imports its execution clients only when it executes; not reported upstream yet",
+    )
+    for module, name in (
+        ("cache", "NotebookClientCache"),
+        ("direct", "NotebookClientDirect"),
+        ("inline", "NotebookClientInline"),
+    )
+)
+
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    if "myst_nb" in app.config.extensions:  # before MyST-NB loads: the site lists "publication" first
+        for client in EXECUTION_CLIENTS:
+            client.install()
     app.add_config_value("publication_execute_notebooks", False, "env", types=[bool])
     app.connect("config-inited", configure_execution)
     app.connect("source-read", lift_front_matter_cell)
