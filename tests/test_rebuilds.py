@@ -70,6 +70,35 @@ def test_a_rebuild_with_nothing_changed_writes_nothing(tmp_path: Path) -> None:
     assert written_since(tmp_path / "out/html", before) == set()
 
 
+def test_a_rebuild_with_nothing_changed_leaves_the_search_index_as_it_was(tmp_path: Path) -> None:
+    """Neither read back nor written again (rebuilds.load_search_index_unless_unchanged): the file is the
+    same one, not only the same bytes (Sphinx replaces it with a new file, whose time files.py restores)."""
+    site = copy_site(ROOTS / "test-blog", tmp_path / "src")
+    index = tmp_path / "out/html/searchindex.js"
+    assert sphinx_build(site, tmp_path / "out").returncode == 0
+    first = index.stat()
+    assert sphinx_build(site, tmp_path / "out").returncode == 0
+    assert index.stat().st_ino == first.st_ino
+    assert_same_as_clean_build(site, tmp_path / "out", tmp_path / "clean")
+
+
+def test_a_removed_page_that_no_page_links_leaves_the_search_index(tmp_path: Path) -> None:
+    """Its removal writes no page, and the index still loses it: no build leaves an index a clean one would
+    not write."""
+    site = copy_site(ROOTS / "test-blog", tmp_path / "src")
+    orphan = site / "aside.md"
+    orphan.write_text("---\norphan: true\n---\n# An aside\n\nQuixotically unlisted.\n", encoding="utf-8")
+    assert sphinx_build(site, tmp_path / "out").returncode == 0
+    index = tmp_path / "out/html/searchindex.js"
+    assert "quixot" in index.read_text(encoding="utf-8")
+    orphan.unlink()
+    before = times(tmp_path / "out/html")
+    assert sphinx_build(site, tmp_path / "out").returncode == 0
+    assert {page for page in written_since(tmp_path / "out/html", before) if page.endswith(".html")} == set()
+    assert "quixot" not in index.read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, tmp_path / "out", tmp_path / "clean")
+
+
 def test_editing_a_posts_text_rewrites_only_what_shows_it(tmp_path: Path) -> None:
     site = copy_site(ROOTS / "test-blog", tmp_path / "src")
     out = tmp_path / "out"

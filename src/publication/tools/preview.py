@@ -51,6 +51,7 @@ from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 import publication
 from publication.shared.patching import Patch
+from publication.site import rebuilds
 from publication.site.files import remember_rewritten_files
 
 #: The only address the preview listens on: the machine itself, never the network around it.
@@ -136,19 +137,11 @@ def finish_after_telling_the_preview(self: Any) -> None:
     if pages_written is not None:
         pages_written()
     _sphinx_finish(self)
-    if pages_written is not None:  # the index just written to searchindex.js, for the next build
-        self.publication_search_index = self.indexer
+    if pages_written is not None and not getattr(self, "publication_index_unchanged", False):  # on disk now
+        setattr(self, rebuilds.KEPT_SEARCH_INDEX, self.indexer)  # for the next build to start from
 
 
 _sphinx_finish = FINISH.check()
-
-LOAD_INDEXER = Patch(
-    owner="sphinx.builders.html:StandaloneHTMLBuilder",
-    name="load_indexer",
-    retire="when Sphinx keeps the search index between builds of one application; not proposed upstream yet",
-    **SPHINX,
-)
-_sphinx_load_indexer = LOAD_INDEXER.check()
 
 FIND_FILES = Patch(
     owner="sphinx.environment:BuildEnvironment",
@@ -166,22 +159,6 @@ def find_files_unless_only_edited(self: Any, config: Any, builder: Any) -> None:
     if getattr(self, "publication_same_files", False):
         return
     _sphinx_find_files(self, config, builder)
-
-
-def load_indexer_from_memory(self: Any, docnames: set[str]) -> None:
-    """Start from the search index the last build wrote, kept in memory, instead of reading it back.
-
-    Sphinx reads ``searchindex.js`` again before writing any page: at 1,000 posts, decoding its JSON took
-    0.3 s of every save before the saved page was written. The preview's builder keeps the index it wrote
-    at the end of its last build (the same words, titles and pages) and prunes the documents to be written
-    again from it, as Sphinx prunes the one it reads. A builder with none yet reads the file, as Sphinx does.
-    """
-    kept = getattr(self, "publication_search_index", None)
-    if kept is None:
-        _sphinx_load_indexer(self, docnames)
-        return
-    self.indexer = kept
-    self.indexer.prune(set(self.env.all_docs).difference(docnames))
 
 
 PICKLE = Patch(
@@ -355,7 +332,6 @@ class Site:
         self.app.connect("env-before-read-docs", forget_old_doctrees)
         self.app.connect("html-page-context", self.note_page)
         FINISH.apply(finish_after_telling_the_preview)
-        LOAD_INDEXER.apply(load_indexer_from_memory)
         FIND_FILES.apply(find_files_unless_only_edited)
         PICKLE.apply(PickleButKeepInMemory())
         IN_MEMORY.add(self.app.env)
