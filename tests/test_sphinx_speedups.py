@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
 import pytest
 import sphinx.builders.html
 
@@ -112,3 +113,53 @@ def test_a_style_sheet_edited_between_builds_of_one_application_gets_its_new_che
     )
     clean.build()
     assert again == site_css_link(Path(clean.outdir)) != first
+
+
+WRITTEN_HERE = '{% extends "!page.html" %}{% block footer %}Written here.{{ super() }}{% endblock %}'
+
+
+def test_templates_are_compiled_once_and_again_when_edited(
+    make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second application (the next sphinx-build) compiles no template; one edited is compiled again and
+    its change shows; the pages are the ones a build without the cache writes."""
+    site = write_site(tmp_path / "site", pages=3)
+    (site / "_templates").mkdir()
+    (site / "_templates/page.html").write_text(WRITTEN_HERE, encoding="utf-8")
+    with (site / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('templates_path = ["_templates"]\n')
+    compiled: list[str | None] = []
+    original = jinja2.Environment.compile
+
+    def counted(self: jinja2.Environment, source: str, name: str | None = None, *args: object) -> object:
+        compiled.append(name)
+        return original(self, source, name, *args)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    first = make_app("html", srcdir=site)
+    first.build()
+    assert "page.html" in compiled and "genindex.html" in compiled
+    assert any(Path(first.doctreedir, sphinx_speedups.TEMPLATE_CACHE).iterdir())
+
+    compiled.clear()
+    again = make_app("html", srcdir=site)
+    again.build(force_all=True)
+    assert [name for name in compiled if name] == []  # files; Sphinx's static _t files are strings
+    assert "Written here." in Path(again.outdir, "pages/page-0.html").read_text(encoding="utf-8")
+    cached = outputs(Path(again.outdir))
+
+    (site / "_templates/page.html").write_text(
+        '{% extends "!page.html" %}{% block footer %}Edited.{{ super() }}{% endblock %}', encoding="utf-8"
+    )
+    compiled.clear()
+    edited = make_app("html", srcdir=site)
+    edited.build(force_all=True)
+    assert [name for name in compiled if name] == ["page.html"]  # the edited one only
+    assert "Edited." in Path(edited.outdir, "pages/page-0.html").read_text(encoding="utf-8")
+
+    (site / "_templates/page.html").write_text(WRITTEN_HERE, encoding="utf-8")
+    fresh = make_app("html", srcdir=site, builddir=tmp_path / "fresh")  # no compiled template kept there
+    fresh.build()
+    one, two = cached, outputs(Path(fresh.outdir))
+    assert one.keys() == two.keys()
+    assert [name for name in one if one[name] != two[name]] == []

@@ -286,7 +286,7 @@ def load_search_index_unless_unchanged(self: Any, docnames: set[str]) -> None:
         self.indexer.prune(set(self.env.all_docs).difference(docnames))
         self.publication_index_unchanged = False
         return
-    removed = getattr(self.app, "publication_removed", None)
+    removed = getattr(self._app, "publication_removed", None)  # note_removed's; Builder.app is deprecated
     self.publication_index_unchanged = (
         not docnames
         and removed is not None

@@ -13,6 +13,10 @@
   logs every event it emits, with the ``repr`` of its arguments (a page's whole context for each page):
   24,000 records, 3.6 s of a 1,000-post build under cProfile. The logger now accepts only what one of its
   handlers shows (:func:`log_only_what_is_shown`); ``-v`` and ``-vv`` show what they did.
+- **Templates compiled once.** Sphinx compiles each Jinja template it uses in every process of every
+  build: 17 templates, 0.3 s, the whole of the page writing in a build that writes one page or none. The
+  compiled code is kept in the doctree folder (:data:`TEMPLATE_CACHE`, Jinja's own bytecode cache, keyed by
+  each template's text), so a template is compiled again only after it changed.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, FileSystemBytecodeCache
 from sphinx.application import Sphinx
 from sphinx.util.logging import NAMESPACE
 
@@ -67,9 +72,23 @@ def log_only_what_is_shown(app: Sphinx) -> None:
         logger.setLevel(shown)
 
 
+#: Where the compiled templates are kept: in the doctree folder, not published (`nox -s clean` empties it).
+TEMPLATE_CACHE = "jinja-bytecode"
+
+
+def keep_compiled_templates(app: Sphinx) -> None:
+    """Give the builder's Jinja environment a bytecode cache, unless something else gave it one."""
+    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    if isinstance(environment, Environment) and environment.bytecode_cache is None:
+        folder = Path(app.doctreedir) / TEMPLATE_CACHE
+        folder.mkdir(parents=True, exist_ok=True)
+        environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     log_only_what_is_shown(app)
     FILE_CHECKSUM.apply(file_checksum_once)
     app.connect("builder-inited", forget_checksums)
+    app.connect("builder-inited", keep_compiled_templates)
     app.connect("env-before-read-docs", forget_checksums)  # each build of a long-lived application
     return {"parallel_read_safe": True, "parallel_write_safe": True}
