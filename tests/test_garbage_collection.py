@@ -1,4 +1,5 @@
-"""The cycle collector paused only while the environment loads; objects frozen only at exit and in forks."""
+"""The cycle collector paused while the environment loads; the loaded objects frozen until the build ends;
+objects frozen at exit and in forks."""
 
 from __future__ import annotations
 
@@ -42,10 +43,42 @@ def test_the_environment_loads_with_the_collector_paused_and_resumed_after(
     second = make_app("html", srcdir=site)  # the same doctrees: it loads the first one's environment
     assert seen == [False]
     assert gc.isenabled()  # on again while documents are read and pages written
+    during: list[bool] = []
+    second.connect("env-updated", lambda app, env: during.append(gc.get_freeze_count() > frozen))
     second.build()
     assert gc.isenabled()
-    # a long-lived process (the preview) keeps collecting what its builds leave: nothing is frozen
+    # the loaded environment is frozen while the build goes on: no collection walks it again
+    assert during == [True]
+    # and collectable once it ends: a long-lived process (the preview) collects what its builds leave
     assert gc.get_freeze_count() == frozen
+
+
+def test_a_build_that_reads_much_again_can_collect_what_it_replaces(make_app, tmp_path: Path) -> None:
+    site = small_site(tmp_path / "site", ["publication", "myst_parser"])
+    make_app("html", srcdir=site).build()
+    (site / "index.md").write_text("# Home\n\nThe page, edited.\n", encoding="utf-8")  # all of it
+    during: list[int] = []
+    again = make_app("html", srcdir=site)
+    assert gc.get_freeze_count() > 0
+    again.connect("env-updated", lambda app, env: during.append(gc.get_freeze_count()))
+    again.build()
+    assert during == [0]
+
+
+def test_a_fork_leaves_frozen_what_was_frozen_before_it() -> None:
+    from publication.site import garbage_collection
+
+    try:
+        for frozen_before in (False, True):
+            gc.unfreeze()
+            if frozen_before:
+                gc.freeze()
+            garbage_collection.freeze_before_fork()
+            assert gc.get_freeze_count() > 0  # what the worker inherits
+            garbage_collection.unfreeze_after_fork()
+            assert (gc.get_freeze_count() > 0) is frozen_before
+    finally:
+        gc.unfreeze()
 
 
 def test_the_collector_is_on_again_when_the_environment_cannot_be_read() -> None:
