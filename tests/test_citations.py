@@ -73,3 +73,20 @@ def test_each_role_s_label_is_right_in_every_post_and_links_to_that_post_s_entry
         for link in links:
             target = link["href"].lstrip("#")
             assert link["href"].startswith("#") and page.find(id=target) is not None, (name, link)
+
+
+def test_an_unchanged_bibliography_is_checked_once(make_app, tmp_path: Path, monkeypatch) -> None:
+    """The next build (a new application) does not parse a BibTeX file that parsed and has not changed."""
+    from publication.site import citations
+
+    parsed: list[Path] = []
+    original = citations.bibliography_problem
+    monkeypatch.setattr(citations, "bibliography_problem", lambda path: parsed.append(path) or original(path))
+    site = write_site(tmp_path / "site")
+    make_app("html", srcdir=site).build()
+    assert parsed == [site / "refs.bib"]
+    make_app("html", srcdir=site).build()
+    assert parsed == [site / "refs.bib"]
+    (site / "refs.bib").write_text(BIB + "\n", encoding="utf-8")
+    make_app("html", srcdir=site).build()
+    assert parsed == [site / "refs.bib"] * 2

@@ -100,6 +100,21 @@ def test_a_broken_bibliography_is_named_and_every_citation_it_breaks_reported(tm
     )
 
 
+def test_a_bibliography_broken_after_a_good_build_is_named_at_its_line(tmp_path: Path) -> None:
+    """A BibTeX file found readable is not parsed again until it changes (citations.CheckedBibliographies)."""
+    site = copy_site(ROOTS / "test-blog", tmp_path / "src")
+    assert sphinx_build(site, tmp_path / "out").returncode == 0
+    assert sphinx_build(site, tmp_path / "out").returncode == 0  # unchanged: not parsed again
+    bib = site / "refs.bib"
+    text = bib.read_text(encoding="utf-8")
+    bib.write_text(text.replace("},", "}", 1), encoding="utf-8")  # a comma gone: the same size less one
+    result = sphinx_build(site, tmp_path / "out")
+    assert result.returncode != 0
+    assert re.search(r"refs\.bib:\d+: WARNING: syntax error in line \d+", result.stderr), result.stderr
+    bib.write_text(text, encoding="utf-8")
+    assert sphinx_build(site, tmp_path / "out").returncode == 0
+
+
 def test_the_catalogue_is_reported_in_one_run_without_a_traceback(tmp_path: Path) -> None:
     result = sphinx_build(break_site(tmp_path), tmp_path / "out")
     assert "Traceback" not in result.stderr and "Encoding error" not in result.stderr

@@ -9,8 +9,10 @@ footnote references. This style, ``foot_author_year``, writes "(Hochreiter and S
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.metadata
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,11 +163,13 @@ def check_bibliography_files(app: Sphinx, config: Config) -> None:
     report every citation that the missing entries leave unresolved: every problem in one run.
     """
     files = []
+    checked = CheckedBibliographies(Path(app.doctreedir) / CHECKED_BIBLIOGRAPHIES)
     # sphinxcontrib-bibtex stops a site without the setting; a blog that cites nothing needs no refs.bib
     for name in config.bibtex_bibfiles or []:
         path = Path(app.srcdir, name).resolve()
-        problem = bibliography_problem(path)
+        problem = None if checked.unchanged(path) else bibliography_problem(path)
         if problem is None:
+            checked.passed(path)
             files.append(name)
             continue
         line, message = problem
@@ -178,6 +182,47 @@ def check_bibliography_files(app: Sphinx, config: Config) -> None:
         stand_in.write_text("", encoding="utf-8")
         files.append(str(stand_in))
     config.bibtex_bibfiles = files
+    checked.save()
+
+
+#: Where the BibTeX files found readable are remembered with their size and time (in the doctree folder).
+CHECKED_BIBLIOGRAPHIES = "publication-bibliographies-checked.json"
+
+
+class CheckedBibliographies:
+    """The BibTeX files that parsed, with their time and size then: one unchanged is not parsed again
+    (0.2 s of every build for a few hundred entries; sphinxcontrib-bibtex keeps its own parse likewise)."""
+
+    def __init__(self, store: Path) -> None:
+        self.store = store
+        try:
+            self.previous = json.loads(store.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.previous = {}
+        self.current: dict[str, list[int]] = {}
+
+    @staticmethod
+    def _state(path: Path) -> list[int] | None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return [stat.st_mtime_ns, stat.st_size]
+
+    def unchanged(self, path: Path) -> bool:
+        state = self._state(path)
+        return state is not None and self.previous.get(str(path)) == state
+
+    def passed(self, path: Path) -> None:
+        state = self._state(path)
+        if state is not None:
+            self.current[str(path)] = state
+
+    def save(self) -> None:
+        if self.current != self.previous:
+            with contextlib.suppress(OSError):  # a read-only doctree folder: parse again next time
+                self.store.parent.mkdir(parents=True, exist_ok=True)
+                self.store.write_text(json.dumps(self.current, sort_keys=True), encoding="utf-8")
 
 
 def bibliography_problem(path: Path) -> tuple[int | None, str] | None:
