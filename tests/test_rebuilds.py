@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOTS, copy_site, sphinx_build
 
 NEW_POST = """---
@@ -156,3 +158,31 @@ def test_a_removed_post_whose_name_needs_escaping_leaves_the_site(tmp_path: Path
     assert not page.exists() and not page.with_suffix(".bib").exists()
     assert not list((out / "html/blog/tag").glob("*nique*"))
     assert_same_as_clean_build(site, out, tmp_path / "clean")
+
+
+def test_a_new_build_makes_listing_rows_only_for_the_posts_it_reads(
+    make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The others' rows come from the environment the last build left (the next sphinx-build), and the
+    pages equal a clean build's."""
+    from publication.site import rebuilds
+
+    site = copy_site(ROOTS / "test-blog", tmp_path / "src")
+    make_app("html", srcdir=site, builddir=tmp_path / "out").build()
+    rows: list[str] = []
+    original = rebuilds.listing_of
+    monkeypatch.setattr(
+        rebuilds, "listing_of", lambda app, post: rows.append(post.docname) or original(app, post)
+    )
+    second = site / "posts/2020/second.md"
+    second.write_text(second.read_text(encoding="utf-8").replace("Second post", "Second post, revised"))
+    again = make_app("html", srcdir=site, builddir=tmp_path / "out")
+    again.build()
+    assert again.statuscode == 0
+    assert set(rows) == {"posts/2020/second"}
+    clean = make_app("html", srcdir=site, builddir=tmp_path / "clean")
+    clean.build()
+    built, expected = outputs(Path(again.outdir)), outputs(Path(clean.outdir))
+    built.pop(".buildinfo.bak", None)  # Sphinx's, of the first build's configuration
+    assert sorted(built) == sorted(expected)
+    assert [name for name in expected if built[name] != expected[name]] == []

@@ -83,9 +83,11 @@ def listing(app: Sphinx) -> Listing:
     blog = blog_of(app)
     posts = list(blog.posts)  # newest first
     # a post's row comes from its own source alone: one not read again by this build is as the last build
-    # of this application left it (the preview builds many times; at 1,000 posts this saves a tenth of a
-    # second of every save)
-    known: dict[str, Any] = getattr(app, "publication_listing_rows", {})
+    # left it, in this application (the preview builds many times) or in the environment it loaded (at
+    # 1,000 posts, a tenth of a second of every save and of every sphinx-build that reads few posts)
+    known: dict[str, Any] = getattr(app, "publication_listing_rows", None) or {
+        row[0]: row for row in getattr(getattr(app.env, "publication_listing", None), "everything", ())
+    }
     read = set(getattr(app, "publication_read_docs", ()))
     rows = tuple(
         known[post.docname]
