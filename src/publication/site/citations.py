@@ -9,7 +9,6 @@ footnote references. This style, ``foot_author_year``, writes "(Hochreiter and S
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib.metadata
 import json
@@ -39,6 +38,7 @@ from sphinxcontrib.bibtex.style.referencing import (
 from sphinxcontrib.bibtex.style.template import BaseReferenceText, FootReferenceInfo, year
 
 from publication.shared.patching import Patch
+from publication.site.files import write_if_changed
 
 STYLE_NAME = "foot_author_year"
 
@@ -219,10 +219,7 @@ class CheckedBibliographies:
             self.current[str(path)] = state
 
     def save(self) -> None:
-        if self.current != self.previous:
-            with contextlib.suppress(OSError):  # a read-only doctree folder: parse again next time
-                self.store.parent.mkdir(parents=True, exist_ok=True)
-                self.store.write_text(json.dumps(self.current, sort_keys=True), encoding="utf-8")
+        write_if_changed(self.store, json.dumps(self.current, sort_keys=True).encode())
 
 
 def bibliography_problem(path: Path) -> tuple[int | None, str] | None:

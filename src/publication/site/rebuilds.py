@@ -236,13 +236,12 @@ def only_changed_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any
     store.write_text(json.dumps(current, indent=0, sort_keys=True), encoding="utf-8")
 
 
+SPHINX = {"package": "sphinx", "versions": ">=8.2,<10", "where": "publication.site.rebuilds"}
 PRUNE = Patch(
     owner="sphinx.search:IndexBuilder",
     name="prune",
-    package="sphinx",
-    versions=">=8.2,<10",
-    where="publication.site.rebuilds",
     retire="when Sphinx's IndexBuilder.prune drops words left with no page; not reported upstream yet",
+    **SPHINX,
 )
 _sphinx_prune = PRUNE.check()
 
@@ -255,20 +254,19 @@ def prune_search_index(self: IndexBuilder, docnames: Iterable[str]) -> None:
             del mapping[word]
 
 
-SPHINX_HTML = {"package": "sphinx", "versions": ">=8.2,<10", "where": "publication.site.rebuilds"}
 LOAD_INDEXER = Patch(
     owner="sphinx.builders.html:StandaloneHTMLBuilder",
     name="load_indexer",
     retire="when Sphinx leaves an index no page changed as it is, and can keep one in memory between builds "
     "of one application; not proposed upstream yet",
-    **SPHINX_HTML,
+    **SPHINX,
 )
 _sphinx_load_indexer = LOAD_INDEXER.check()
 DUMP_SEARCH_INDEX = Patch(
     owner="sphinx.builders.html:StandaloneHTMLBuilder",
     name="dump_search_index",
     retire=LOAD_INDEXER.retire,
-    **SPHINX_HTML,
+    **SPHINX,
 )
 _sphinx_dump_search_index = DUMP_SEARCH_INDEX.check()
 #: The attribute of a builder that holds the search index its last build wrote, set by the preview.
