@@ -163,3 +163,57 @@ def test_templates_are_compiled_once_and_again_when_edited(
     one, two = cached, outputs(Path(fresh.outdir))
     assert one.keys() == two.keys()
     assert [name for name in one if one[name] != two[name]] == []
+
+
+def test_the_search_index_takes_each_word_once_and_equals_sphinx_s(
+    make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Repeated words and words shared between pages: the index is Sphinx's own, key for key and in order."""
+    import random
+
+    from sphinx.search import IndexBuilder
+
+    rng = random.Random(7)
+    vocabulary = ["learning", "learned", "learns", "network", "networks", "depth", "the", "and", "kernel"]
+
+    def words_site(folder: Path) -> Path:
+        site = write_site(folder, pages=5)
+        for number in range(5):
+            body = " ".join(rng.choice(vocabulary) for _ in range(200))
+            title = " ".join(rng.choice(vocabulary) for _ in range(3))
+            page = f"# {title}\n\n{body}\n\n## {title}\n"
+            (site / f"pages/page-{number}.md").write_text(page, encoding="utf-8")
+        return site
+
+    stemmed: list[str] = []
+    fed: list[list[str]] = []
+    original_feed = IndexBuilder.feed
+
+    def watched_feed(self: IndexBuilder, docname: str, filename: str, title: str, doctree: object) -> None:
+        stem = self.lang.stem
+
+        def counted(word: str) -> str:
+            stemmed.append(word)
+            return stem(word)
+
+        if not hasattr(stem, "cache_info"):  # Sphinx's own stemmer: count what the feed asks of it
+            self.lang.stem = counted
+        fed.append(self._word_collector(doctree).words)
+        original_feed(self, docname, filename, title, doctree)
+
+    rng.seed(7)
+    ours = make_app("html", srcdir=words_site(tmp_path / "ours"))
+    monkeypatch.setattr(IndexBuilder, "feed", watched_feed)
+    ours.build()
+    monkeypatch.undo()
+    assert ours.statuscode == 0
+    assert fed and all(len(words) == len(set(words)) for words in fed)  # each word of a page once
+    assert len(stemmed) == len(set(stemmed))  # each word stemmed once in the whole build
+    ours_index = Path(ours.outdir, "searchindex.js").read_text(encoding="utf-8")
+
+    rng.seed(7)
+    sphinx_s = make_app("html", srcdir=words_site(tmp_path / "sphinx"))
+    monkeypatch.setattr(IndexBuilder, "_word_collector", sphinx_speedups._sphinx_word_collector)
+    sphinx_s.build()
+    assert ours_index == Path(sphinx_s.outdir, "searchindex.js").read_text(encoding="utf-8")
+    assert "learn" in ours_index and "kernel" in ours_index
