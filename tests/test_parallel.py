@@ -332,8 +332,9 @@ def test_the_pages_extensions_add_are_written_by_workers_when_many(
         assert writers == {str(os.getpid())}  # a fork would cost more than the pages
 
 
-#: Appended to a copy of the site's conf.py: notes which processes parse feed entries, and lowers the number
-#: of pages worth a worker to what 12 posts reach (the real threshold is for real sites).
+#: Appended to a copy of the site's conf.py: notes which processes parse feed entries and write feeds, and
+#: lowers the numbers of pages and feeds worth a worker to what 12 posts reach (the real thresholds are for
+#: real sites).
 NOTE_FEED_PARSERS = """
 import os as _os
 from publication.site import feeds as _feeds
@@ -349,11 +350,21 @@ def _noted(page_html, page_url):
     return _parse(page_html, page_url)
 
 _feeds.entry_content = _noted
+_feeds.FEEDS_WORTH_A_WORKER = 2
+_write = _feeds.write_feed
+
+def _noted_writer(app, feed, entries):
+    with open(_notes, "a", encoding="utf-8") as note:
+        note.write(f"writer {_os.getpid()}\\n")
+    return _write(app, feed, entries)
+
+_feeds.write_feed = _noted_writer
 """
 
 
-def test_feed_entries_parsed_in_workers_equal_a_serial_build_s(tmp_path: Path) -> None:
-    """Feeds parsed every post's page in the main process after all pages were written (2.6 s of 1,000)."""
+def test_feeds_parsed_and_written_in_workers_equal_a_serial_build_s(tmp_path: Path) -> None:
+    """Feeds parsed every post's page in the main process after all pages were written (2.6 s of 1,000),
+    then wrote every feed there (1.4 s)."""
     source = make_site(DOCS, tmp_path / "site", posts=12)
     with (source / "conf.py").open("a", encoding="utf-8") as conf:
         conf.write(NOTE_FEED_PARSERS)
@@ -371,14 +382,12 @@ def test_feed_entries_parsed_in_workers_equal_a_serial_build_s(tmp_path: Path) -
             for line in notes.read_text(encoding="utf-8").splitlines()
             if line.startswith("main")
         ]
-        parsers = {
-            line.split()[1]
-            for line in notes.read_text(encoding="utf-8").splitlines()
-            if line.startswith("parser")
-        }
-        if jobs == "2":
-            assert main not in parsers and len(parsers) >= 2
-        else:
-            assert parsers == {main}
+        noted = [line.split() for line in notes.read_text(encoding="utf-8").splitlines()]
+        for kind in ("parser", "writer"):
+            processes = {process for what, process in noted if what == kind}
+            if jobs == "2":
+                assert main not in processes and len(processes) >= 2, kind
+            else:
+                assert processes == {main}, kind
     assert any(name.endswith("atom.xml") for name in built["2"])
     assert built["2"] == built["1"]
