@@ -32,6 +32,7 @@ PATCHED = {
     "sphinxext-opengraph",
     "myst-nb",
     "pyyaml",
+    "soupsieve",
 }
 
 

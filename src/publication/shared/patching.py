@@ -220,7 +220,9 @@ class DeferredImport(_Guard):
         spec = importlib.util.find_spec(top)
         if spec is None or spec.origin is None:
             return None
-        path = Path(spec.origin).parent.joinpath(*inner).with_suffix(".py")
+        path = Path(spec.origin)  # a top-level module's own file, or its package's __init__.py
+        if inner:
+            path = path.parent.joinpath(*inner).with_suffix(".py")
         return path.read_text(encoding="utf-8") if path.is_file() else None
 
     def check(self) -> None:
