@@ -43,3 +43,30 @@ def test_a_build_imports_no_css_selectors_and_they_work_when_used(tmp_path: Path
         assert status == 0, result.stderr
         assert bs4_imported and not soupsieve_imported  # BeautifulSoup was loaded (furo), its selectors not
         assert title.startswith("Page 1")  # and a selector, asked for after, works
+
+
+#: A build, then which of the modules only writing pages needs it imported.
+WRITERS_PROBE = """
+import json, sys
+from sphinx.cmd.build import main
+status = main(["-q", "-b", "html", "-d", {doctrees!r}, {source!r}, {html!r}])
+print(json.dumps([status, "latex2mathml" in sys.modules]))
+"""
+
+
+def test_a_rebuild_that_writes_no_page_does_not_import_the_math_converter(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", pages=2)
+    (site / "pages/page-1.md").write_text("# Page 1\n\nEnergy: {math}`E = mc^2`.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    script = WRITERS_PROBE.format(doctrees=str(out / "doctrees"), source=str(site), html=str(out / "html"))
+    imported = []
+    for _ in ("first build", "no change"):
+        result = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=clean_environ(), check=False
+        )
+        assert result.returncode == 0, result.stderr
+        status, converter = json.loads(result.stdout.strip().splitlines()[-1])
+        assert status == 0, result.stderr
+        imported.append(converter)
+    assert imported == [True, False]  # the formula was converted when its page was written, and only then
+    assert "<math" in (out / "html/pages/page-1.html").read_text(encoding="utf-8")

@@ -17,7 +17,6 @@ import re
 from typing import Any
 
 from docutils import nodes
-from latex2mathml.converter import convert
 from sphinx.application import Sphinx
 from sphinx.locale import _
 from sphinx.util import logging
@@ -42,6 +41,8 @@ def to_mathml(latex: str, *, display: bool) -> str:
 
     Converted once per formula and process: the same symbols ($x$, $\\theta$, a loss written in every post of
     a series) come back across posts, and latex2mathml takes about 1 ms each."""
+    from latex2mathml.converter import convert  # here, not at the top: see publication.site.startup
+
     source = latex.strip()
     if display and "\\\\" in source and "\\begin" not in source:
         source = f"\\begin{{split}}{source}\\end{{split}}"  # several lines, aligned at '&', as in Sphinx
