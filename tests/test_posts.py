@@ -143,3 +143,26 @@ def test_postlist_excerpts_keep_citations_as_text(blog_site: Path) -> None:
     first = next(e for e in excerpts if "dated without an offset" in e.get_text())
     assert "Hochreiter and Schmidhuber (1997)" in " ".join(first.get_text().split())
     assert [a["href"] for a in first.find_all("a")] == []
+
+
+def test_ablog_copies_no_post_s_whole_document(make_app, tmp_path: Path, monkeypatch) -> None:
+    """ablog copied each post's document into its registry (2 ms a post), for the copy to be dropped."""
+    from docutils import nodes
+
+    from conftest import ROOTS, copy_site
+
+    copies: list[str] = []
+    original = nodes.document.deepcopy
+
+    def counted(self: nodes.document) -> nodes.document:
+        copies.append(self["source"])
+        return original(self)
+
+    monkeypatch.setattr(nodes.document, "deepcopy", counted)
+    app = make_app("html", srcdir=copy_site(ROOTS / "test-blog", tmp_path / "src"))
+    app.build()
+    assert app.statuscode == 0
+    posts = app.env.ablog_posts
+    assert len(posts) >= 3  # the posts were registered, each with its excerpt
+    assert all(info["excerpt"] for infos in posts.values() for info in infos)
+    assert copies == []

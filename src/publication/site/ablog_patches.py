@@ -29,12 +29,14 @@ Each patch answers a measured problem of ablog 0.11.13 (see the test named besid
   project writes its feeds from the built pages, so the copies only made the environment, loaded at the
   start of every build, twice as big. They are dropped after reading. Its excerpt (the first paragraph)
   still points at the whole document it came from, and so pickled all of it again: the pointer is dropped
-  too (46 MB -> 6 MB at 1,000 posts). -> ``tests/test_feeds.py`` (full posts), ``tests/test_posts.py``
+  too (46 MB -> 6 MB at 1,000 posts). ablog's copy is not even made any more: 2 ms of each post's reading.
+  -> ``tests/test_feeds.py`` (full posts), ``tests/test_posts.py``
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import os
 import posixpath
 from collections.abc import Iterator
@@ -42,6 +44,7 @@ from typing import Any
 
 import ablog.blog
 import ablog.post
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
@@ -66,12 +69,16 @@ ARCHIVE_PAGES = Patch(
     "not reported upstream yet",
     **ABLOG,
 )
-PARALLEL_READ = Patch(
+PROCESS_POSTS = Patch(
     owner="ablog.post",
     name="process_posts",  # fills env.ablog_posts, the one thing merge_posts must merge
-    retire="sunpy/ablog PR #330 (parallel reading), once released",
+    retire="sunpy/ablog PR #330 (parallel reading), once released; and when ablog no longer copies each "
+    "post's whole document, not reported upstream yet",
     **ABLOG,
 )
+_ablog_process_posts = PROCESS_POSTS.check()
+#: How ablog's process_posts copies a one-post document (``section`` is the document) and keeps the copy.
+DOCUMENT_COPY = ("section_copy = section.deepcopy()", '"doctree": section_copy')
 #: ablog renders its generated pages with these templates; ours (publication/site/templates/ablog/) take
 #: their names, extending furo's page.html instead of the layout.html that furo replaces with an error stub.
 ABLOG_TEMPLATES = tuple(
@@ -142,6 +149,26 @@ def merge_posts(app: Sphinx, env: Any, docnames: set[str], other: Any) -> None:
             posts[docname] = found[docname]
 
 
+def check_document_copy() -> None:
+    source = inspect.getsource(_ablog_process_posts)
+    if not all(text in source for text in DOCUMENT_COPY):
+        raise PROCESS_POSTS.fail("its process_posts no longer copies a post's document as it did")
+
+
+def process_posts_without_copying_documents(app: Sphinx, doctree: nodes.document) -> None:
+    """ablog's process_posts, without the copy of the whole document it keeps for each post (see above).
+
+    drop_post_doctree_copies forgets the copy as soon as ablog has made it: 2 ms a post, most of ablog's
+    share of reading. While ablog runs, the document's ``deepcopy`` (the instance's, for this call only)
+    gives an empty section; ablog copies nothing else of the document as a whole (check_document_copy).
+    """
+    doctree.deepcopy = nodes.section  # type: ignore[method-assign]
+    try:
+        _ablog_process_posts(app, doctree)
+    finally:
+        del doctree.deepcopy
+
+
 def drop_post_doctree_copies(app: Sphinx, doctree: Any) -> None:
     """After ablog has registered a post, forget its copy of the post's document (see above)."""
     for postinfo in getattr(app.env, "ablog_posts", {}).get(app.env.docname, []):
@@ -167,10 +194,14 @@ def keep_ablog_templates_out(app: Sphinx, config: Config) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("ablog")
     app.setup_extension("publication.site.paging")  # publication_posts_per_page
-    for guard in (PARALLEL_READ, ARCHIVE_PAGES, *ABLOG_TEMPLATES):
+    for guard in (PROCESS_POSTS, ARCHIVE_PAGES, *ABLOG_TEMPLATES):
         guard.check()
     app.extensions["ablog"].parallel_read_safe = True  # with merge_posts below
     app.connect("env-merge-info", merge_posts)
+    check_document_copy()
+    replace_listener(
+        app, "doctree-read", _ablog_process_posts, process_posts_without_copying_documents, PROCESS_POSTS
+    )
     app.connect("doctree-read", drop_post_doctree_copies, priority=900)  # after ablog's process_posts
     app.connect("doctree-read", take_dates_from_records, priority=900)
     use_aware_dates()
