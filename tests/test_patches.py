@@ -178,6 +178,22 @@ def test_a_deferred_module_runs_at_its_first_call_then_is_itself(registry: dict,
     assert not guard.install()  # the package is imported: nothing to stand in for
 
 
+def test_a_deferred_top_level_module_is_checked_again_while_it_stands_in(
+    registry: dict, slow_package: str
+) -> None:
+    """A second application in the process (the preview's, after conf.py changed) checks the guard again
+    with the stand-in in sys.modules, which has no import spec of its own."""
+    guard = deferred(slow_package, "helper")
+    package_file = Path(importlib.util.find_spec(slow_package).origin)
+    package_file.write_text(package_file.read_text(encoding="utf-8") + "\ndef helper():\n    return 7\n")
+    assert guard.install()
+    assert isinstance(sys.modules[slow_package], patching._StandIn)
+    guard.check()  # found on the path, not through the stand-in
+    assert guard.install()  # already standing in: nothing more to do, and no error
+    assert sys.modules[slow_package].helper() == 7
+    assert not isinstance(sys.modules[slow_package], patching._StandIn)
+
+
 def test_asking_a_deferred_module_for_anything_else_imports_it(registry: dict, slow_package: str) -> None:
     guard = deferred(f"{slow_package}.heavy", "Client")
     guard.install()

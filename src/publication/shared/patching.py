@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.machinery
 import importlib.metadata
 import importlib.util
 import re
@@ -217,7 +218,10 @@ class DeferredImport(_Guard):
     def source(self) -> str | None:
         """The module's source, found without importing the package (which would import the module)."""
         top, *inner = self.module.split(".")
-        spec = importlib.util.find_spec(top)
+        try:
+            spec = importlib.util.find_spec(top)
+        except ValueError:  # a stand-in of ours is in sys.modules under that name, and has no spec
+            spec = importlib.machinery.PathFinder.find_spec(top)
         if spec is None or spec.origin is None:
             return None
         path = Path(spec.origin)  # a top-level module's own file, or its package's __init__.py
