@@ -10,6 +10,16 @@ from pathlib import Path
 from conftest import clean_environ
 from test_sphinx_speedups import write_site
 
+
+def probe(script: str) -> list:
+    """Run ``script`` in a fresh Python process; what it printed last, as JSON."""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=clean_environ(), check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 #: After a build in the same process: which modules were imported, then a CSS selector (soupsieve's work).
 PROBE = """
 import json, sys
@@ -35,12 +45,8 @@ def test_a_build_imports_no_css_selectors_and_they_work_when_used(tmp_path: Path
             html=str(out / "html"),
             page=str(out / "html/pages/page-1.html"),
         )
-        result = subprocess.run(
-            [sys.executable, "-c", script], capture_output=True, text=True, env=clean_environ(), check=False
-        )
-        assert result.returncode == 0, result.stderr
-        status, soupsieve_imported, bs4_imported, title = json.loads(result.stdout.strip().splitlines()[-1])
-        assert status == 0, result.stderr
+        status, soupsieve_imported, bs4_imported, title = probe(script)
+        assert status == 0
         assert bs4_imported and not soupsieve_imported  # BeautifulSoup was loaded (furo), its selectors not
         assert title.startswith("Page 1")  # and a selector, asked for after, works
 
@@ -59,14 +65,8 @@ def test_a_rebuild_that_writes_no_page_does_not_import_the_math_converter(tmp_pa
     (site / "pages/page-1.md").write_text("# Page 1\n\nEnergy: {math}`E = mc^2`.\n", encoding="utf-8")
     out = tmp_path / "out"
     script = WRITERS_PROBE.format(doctrees=str(out / "doctrees"), source=str(site), html=str(out / "html"))
-    imported = []
-    for _ in ("first build", "no change"):
-        result = subprocess.run(
-            [sys.executable, "-c", script], capture_output=True, text=True, env=clean_environ(), check=False
-        )
-        assert result.returncode == 0, result.stderr
-        status, converter = json.loads(result.stdout.strip().splitlines()[-1])
-        assert status == 0, result.stderr
-        imported.append(converter)
-    assert imported == [True, False]  # the formula was converted when its page was written, and only then
+    builds = [probe(script) for _ in ("first build", "no change")]
+    assert [status for status, _ in builds] == [0, 0]
+    # the formula was converted when its page was written, and only then
+    assert [converter for _, converter in builds] == [True, False]
     assert "<math" in (out / "html/pages/page-1.html").read_text(encoding="utf-8")
