@@ -36,7 +36,7 @@ build-finished         100       rebuilds.delete_removed_pages                  
 build-finished         800       minify.minify_at_the_end                        after files are copied
 build-finished         900       crawlers.write_sitemap_and_robots               after removed pages went
 build-finished         990       files.keep_times_of_unchanged_files             after every writer
-build-finished         1000      garbage_collection.collect_as_before               after every other handler
+build-finished         1000      garbage_collection.unfreeze_at_the_end          after every other handler
 =====================  ========  ==============================================  ============================
 """
 
