@@ -81,6 +81,33 @@ def test_a_jekyll_that_cannot_build_is_reported_with_its_reason_and_no_times(
         others.minima(tmp_path / "minima", posts())
 
 
+def test_each_generator_s_no_change_rebuild_is_the_median_of_runs_in_a_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A yardstick's builds, through a Jekyll that notes each run and takes longer each time."""
+    from publication.tools.bench import NO_CHANGE_RUNS
+
+    bin_ = tmp_path / "bin"
+    bin_.mkdir()
+    runs = tmp_path / "runs"
+    # the no-change rebuilds (runs 2, 3, 4) take 0.2, 0.6 and 1.2 s; the full build and the edit no time
+    sleeps = "*2) sleep 0.2;; *3) sleep 0.6;; *4) sleep 1.2;;"
+    script = f"echo run >> {runs}; case $(wc -l < {runs}) in {sleeps} esac"
+    fake_program(bin_, "jekyll", script)
+    monkeypatch.setenv("PATH", f"{bin_}{os.pathsep}{os.environ['PATH']}")
+    timed = others.minima(tmp_path / "minima", posts())
+    assert runs.read_text().count("run") == 1 + NO_CHANGE_RUNS + 1  # full, no change, one-post edit
+    assert 0.6 <= timed["no change"].seconds < 1.2  # the median: run 3
+
+
+def test_a_failed_no_change_rebuild_is_reported_not_hidden_by_the_median() -> None:
+    from publication.tools.bench import NO_CHANGE_RUNS, Run, no_change_runs
+
+    outcomes = iter([Run(1.0, 10, 0, 0), Run(0.5, 10, 0, 2, "error: broken"), Run(2.0, 10, 0, 0)])
+    assert NO_CHANGE_RUNS == 3
+    assert no_change_runs(lambda: next(outcomes)).errors == "error: broken"
+
+
 def test_a_missing_program_is_named_with_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "")
     assert others.available() == {} and others.available_servers() == {}

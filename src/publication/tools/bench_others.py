@@ -19,6 +19,7 @@ A yardstick that cannot run (a program or a Jekyll plugin missing, a build that 
 from __future__ import annotations
 
 import contextlib
+import functools
 import http.client
 import os
 import re
@@ -214,12 +215,12 @@ def hugo_site(site: Path, posts: list[tuple[str, str]]) -> list[Path]:
 
 def _builds(command: list[str], out: Path, folder: Path, edited: Path) -> dict[str, Any]:
     """Full build, no-change rebuild and one-post edit with ``command``; Unavailable if the first fails."""
-    from publication.tools.bench import run_measured
+    from publication.tools.bench import no_change_runs, run_measured
 
     runs = {"full": run_measured(command, out, cwd=folder, quiet=True)}
     if runs["full"].exit_code != 0:
         raise Unavailable(failure_reason(runs["full"].errors))
-    runs["no change"] = run_measured(command, out, cwd=folder)
+    runs["no change"] = no_change_runs(functools.partial(run_measured, command, out, cwd=folder))
     edit_post(edited)
     runs["one-post edit"] = run_measured(command, out, cwd=folder)
     return runs
