@@ -11,7 +11,6 @@ always are.
 from __future__ import annotations
 
 import fnmatch
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin
@@ -21,7 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 
 from publication.site.ablog_patches import blog_of
-from publication.site.files import write_if_changed
+from publication.site.files import walk, write_if_changed
 from publication.site.posts import post_record
 
 SITEMAP = "sitemap.xml"
@@ -40,11 +39,9 @@ def published_pages(app: Sphinx) -> list[str]:
     redirects = {uri(old) for post in [*blog.posts, *blog.drafts] for old in post.redirect or []}
     excludes = app.config.publication_sitemap_excludes
     pages = []
-    # os.walk, not Path.rglob: a path object per file took most of this at 1,000 posts (the preview runs it
-    # after every save); the folders that hold no pages are not walked
-    for folder, subfolders, files in os.walk(outdir):
-        relative = os.path.relpath(folder, outdir).replace(os.sep, "/")
-        prefix = "" if relative == "." else f"{relative}/"
+    # files.walk (os.walk), not Path.rglob: a path object per file took most of this at 1,000 posts (the
+    # preview runs it after every save); the folders that hold no pages are not walked
+    for prefix, subfolders, files in walk(outdir):
         if not prefix:
             subfolders[:] = [name for name in subfolders if name not in NOT_PAGES]
         for file in files:

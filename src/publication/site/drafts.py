@@ -23,7 +23,7 @@ from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
 from publication.site.ablog_patches import publication_cutoff
-from publication.site.files import write_if_changed
+from publication.site.files import walk, write_if_changed
 from publication.site.frontmatter import parse_datetime, read_post_front_matter, timezone_from_config
 from publication.site.posts import all_posts
 
@@ -80,13 +80,11 @@ def other_sources(app: Sphinx, config: Config, posts: list[str]) -> list[str]:
     found = set()
     # os.walk into the folders Sphinx reads, as Sphinx does: not into excluded ones, such as the output
     # (docs/_build, thousands of files), nor through links to folders (as Path.rglob did)
-    for folder, subfolders, files in os.walk(srcdir):
-        relative = os.path.relpath(folder, srcdir).replace(os.sep, "/")
-        prefix = "" if relative == "." else f"{relative}/"
+    for prefix, subfolders, files in walk(srcdir):
         subfolders[:] = [name for name in subfolders if not matcher(prefix + name)]
         for file in files:
             name = prefix + file
-            if file.endswith(ends) and not matcher(name) and os.path.isfile(os.path.join(folder, file)):
+            if file.endswith(ends) and not matcher(name) and os.path.isfile(os.path.join(srcdir, name)):
                 found.add(name)
     return sorted(found - set(posts))
 

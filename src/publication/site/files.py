@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+
+def walk(top: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], list[str]]]:
+    """os.walk, each folder named by its path from ``top`` as a prefix for its files' names: "" for ``top``,
+    "a/b/" below it (with "/" on every system). Names removed from the subfolders are not walked."""
+    for folder, subfolders, files in os.walk(top):
+        relative = os.path.relpath(folder, top).replace(os.sep, "/")
+        yield ("" if relative == "." else f"{relative}/"), subfolders, files
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
