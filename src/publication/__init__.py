@@ -56,7 +56,7 @@ ENV_VERSION = 6
 #: two handlers share an event and a priority; the table above lists every place where it does not.
 CONCERNS = (
     "quiet_logs",  # MyST's configuration dump left out of the build log
-    "garbage_collection",  # no cycle collection while the environment loads, in forked workers, at the end
+    "garbage_collection",  # cycles collected rarely; not while the environment loads, in workers, at the end
     "startup",  # modules no build uses imported when first used (first: before others import them)
     "parallel",  # sphinx-build -j reads in few chunks, and serially when few documents changed
     "config",  # publication_* settings checked, renamed ones named

@@ -1,4 +1,4 @@
-"""Python's cycle collector kept out of the two moments where it only costs time.
+"""Python's cycle collector kept out of the moments where it only costs time, and rarer during a build.
 
 - **Loading the environment.** Unpickling Sphinx's environment makes hundreds of thousands of objects at
   once (every post's table of contents, dates, listing row), and the collector walked all of them again and
