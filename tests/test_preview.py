@@ -394,6 +394,40 @@ def test_a_deleted_post_is_gone(preview: Preview) -> None:
     assert preview.get("blog/tag/retagged.html")[0] == 404
 
 
+def test_a_template_and_a_style_sheet_reach_every_page(preview: Preview) -> None:
+    """A template put in front of the theme's shows on every page, and leaves every page once removed (the
+    process holds the templates it compiled); a style sheet edited is linked from every page by its new
+    checksum."""
+    pages = ("index.html", "about.html", f"{POST}.html", "blog/2020.html", "blog/tag.html")
+    template = preview.docs_conf.parent / "_templates" / "sidebar" / "brand.html"
+    template.parent.mkdir(parents=True, exist_ok=True)
+    status = reloaded(preview, write(template, '<p class="a-brand-of-its-own">Ours</p>'))
+    assert status["problems"] == []
+    assert [page for page in pages if not preview.page(page).select(".a-brand-of-its-own")] == []
+    status = reloaded(preview, template.unlink)
+    assert status["problems"] == []
+    assert [page for page in pages if preview.page(page).select(".a-brand-of-its-own")] == []
+
+    def links() -> set[str]:
+        return {
+            link["href"].split("../")[-1]
+            for page in pages
+            for link in preview.page(page).select("link[rel=stylesheet]")
+            if "publication.css" in link["href"]
+        }
+
+    style = preview.docs_conf.parent / "_static" / "publication.css"
+    before = links()
+    assert len(before) == 1  # one checksum, the same on every page
+    status = reloaded(
+        preview, write(style, style.read_text(encoding="utf-8") + "\n.edited { color: teal; }\n")
+    )
+    assert status["problems"] == []
+    after = links()
+    assert len(after) == 1 and after != before
+    assert b".edited" in preview.get(after.pop().split("?")[0])[1]
+
+
 def test_after_edits_in_one_process_it_serves_a_clean_build(preview: Preview, tmp_path: Path) -> None:
     """The search index, kept in memory between builds, is the one a clean build writes."""
     assert_serves_a_clean_build(preview, tmp_path)

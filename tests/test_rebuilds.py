@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,63 @@ def test_a_new_build_makes_listing_rows_only_for_the_posts_it_reads(
     built.pop(".buildinfo.bak", None)  # Sphinx's, of the first build's configuration
     assert sorted(built) == sorted(expected)
     assert [name for name in expected if built[name] != expected[name]] == []
+
+
+#: A site with its own templates and its own style sheet and script, which every page links with a ``?v=``
+#: checksum of the file's content.
+DESIGN = """
+templates_path = ["_templates"]
+html_static_path = ["_static"]
+html_css_files = ["site.css"]
+html_js_files = ["site.js"]
+"""
+OVERRIDE = "sidebar/brand.html"  # a furo template every page includes
+
+
+def with_design(site: Path, override: str | None) -> Path:
+    with (site / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(DESIGN)
+    (site / "_static").mkdir()
+    (site / "_static/site.css").write_text(".sidebar-brand { color: teal; }\n", encoding="utf-8")
+    (site / "_static/site.js").write_text('console.log("first");\n', encoding="utf-8")
+    (site / "_templates/sidebar").mkdir(parents=True)
+    if override is not None:
+        (site / "_templates" / OVERRIDE).write_text(override, encoding="utf-8")
+    return site
+
+
+def edit(path: str, text: str) -> Callable[[Path], None]:
+    return lambda site: (site / path).write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("override", "change"),
+    [
+        pytest.param(None, edit("_static/site.css", ".sidebar-brand { color: navy; }\n"), id="style-edited"),
+        pytest.param(None, edit("_static/site.js", 'console.log("second");\n'), id="script-edited"),
+        pytest.param(None, edit(f"_templates/{OVERRIDE}", "<p>A brand of its own</p>"), id="template-added"),
+        pytest.param(
+            "<p>Ours</p>", edit(f"_templates/{OVERRIDE}", "<p>Ours, edited</p>"), id="template-edited"
+        ),
+        pytest.param(
+            "<p>Ours</p>", lambda site: (site / "_templates" / OVERRIDE).unlink(), id="template-removed"
+        ),
+    ],
+)
+def test_a_change_of_design_reaches_every_page(
+    tmp_path: Path, override: str | None, change: Callable[[Path], None]
+) -> None:
+    """Every page is made with the templates and links the style sheets and scripts by their content's
+    checksum: a rebuild after any of them changed, was added or was removed equals a clean build (Sphinx
+    rewrote only pages older than the newest template, and none for a static file)."""
+    site = with_design(copy_site(ROOTS / "test-blog", tmp_path / "src"), override)
+    out = tmp_path / "out"
+    assert sphinx_build(site, out).returncode == 0
+    before = outputs(out / "html")
+    change(site)
+    result = sphinx_build(site, out)
+    assert result.returncode == 0, result.stderr
+    assert_same_as_clean_build(site, out, tmp_path / "clean")
+    after = outputs(out / "html")
+    pages = [name for name in before if name.endswith(".html")]
+    assert [name for name in pages if after[name] == before[name]] == []  # the change shows on each page

@@ -9,7 +9,12 @@ the last build's, and exactly the pages that show something that changed are wri
 - the recent posts (sidebar) changed: every page;
 - the order or titles of the posts changed: every post (its previous/next links);
 - the latest posts' listing changed: the home page; any post's listing changed: pages with a ``{postlist}``;
-- an archive page is rendered only when what it lists changed (or its file is missing).
+- an archive page is rendered only when what it lists changed (or its file is missing);
+- the site's design changed: every page. Pages are made with the templates, and link each style sheet and
+  script with a ``?v=`` checksum of its content; Sphinx writes again only the pages older than the newest
+  template, so a template removed (an override the site dropped) or a static file edited left every page
+  as it was, still linking the old file by its old checksum, which readers' browsers keep serving from
+  their caches (:func:`design_of`).
 
 Sphinx never deletes what it wrote: a removed post, a post turned back into a draft, or a tag no post
 carries any more would stay in the output (and be published). Their pages are deleted here. And Sphinx's
@@ -26,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +44,7 @@ from sphinx.search import IndexBuilder
 
 from publication.shared.patching import Patch
 from publication.site.ablog_patches import blog_of, published_archive_pages, replace_listener
+from publication.site.files import walk
 from publication.site.posts import output_image, post_record
 from publication.site.reading_time import reading_time
 
@@ -122,13 +129,60 @@ def note_postlists(app: Sphinx, doctree: nodes.document) -> None:
         app.env.metadata[app.env.docname]["publication_postlist"] = True
 
 
+#: What pages link with a ``?v=`` checksum of the file (a template of one, ``.css_t`` or ``.css.jinja``, too).
+LINKED_WITH_CHECKSUM = re.compile(r"\.(?:css|js)(?:_t|\.jinja)?$")
+
+
+def design_files(app: Sphinx) -> Iterator[Path]:
+    """The files every page is made with besides the documents: the templates (the site's, the package's and
+    the theme's), and the style sheets and scripts Sphinx copies into ``_static`` (the theme's and
+    ``html_static_path``'s). A superset of what the pages use: a file no page uses costs a rewrite, one missed
+    a stale page."""
+    templates = getattr(app.builder, "templates", None)
+    for folder in getattr(templates, "pathchain", ()):  # each theme's folder holds its static/ too
+        for prefix, _, names in walk(folder):
+            for name in names:
+                if name.endswith(".html") or LINKED_WITH_CHECKSUM.search(name):
+                    yield Path(folder, prefix + name)
+    for entry in app.config.html_static_path:
+        path = Path(app.confdir, entry)
+        if path.is_file():
+            yield path
+            continue
+        for prefix, _, names in walk(path):
+            yield from (Path(path, prefix + name) for name in names if LINKED_WITH_CHECKSUM.search(name))
+
+
+def design_of(app: Sphinx) -> str:
+    """A digest of the design files' names and contents: it changes when one is added, removed or edited."""
+    digest = hashlib.sha256()
+    for path in sorted(set(design_files(app))):
+        with contextlib.suppress(OSError):  # gone since it was listed: it is not part of the design
+            content = path.read_bytes()
+            digest.update(f"{path}\0{len(content)}\0".encode(errors="surrogateescape") + content)
+    return digest.hexdigest()
+
+
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """The documents, beyond those Sphinx read again, whose page shows listing data that changed."""
+    """The documents, beyond those Sphinx read again, whose page shows listing data that changed, or all of
+    them when the design did."""
     new = listing(app)
     old: Listing | None = getattr(env, "publication_listing", None)
     env.publication_listing = new  # type: ignore[attr-defined]  # pickled with the environment
+    design = design_of(app)
+    old_design = getattr(env, "publication_design", None)
+    env.publication_design = design  # type: ignore[attr-defined]
     if old is None:
         return []  # a first build writes every page anyway
+    if old_design != design:
+        # an application that builds again (the preview) holds the templates it compiled, each checked only
+        # against its own file: one added in front of it, in the site's templates, would never be used
+        compiled = getattr(
+            getattr(getattr(app.builder, "templates", None), "environment", None), "cache", None
+        )
+        if compiled is not None:
+            compiled.clear()
+        return sorted(env.found_docs)
     if old.recent != new.recent:
         return sorted(env.found_docs)
     rewrite: set[str] = set()
@@ -176,7 +230,7 @@ def fingerprint(
     listings: dict[str, Any],
 ) -> str:
     """What an archive page shows, as a hash: its posts' listings, its title, and what every page shares
-    (the sidebar, the templates' time, the HTML configuration)."""
+    (the sidebar, the design (:func:`design_of`), the HTML configuration)."""
     paging = context.get("paging")  # one page of a listing (publication.site.paging) shows only its posts
 
     def row(post: Any) -> str:
@@ -216,7 +270,7 @@ def only_changed_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any
     listings = {row[0]: _digest(row) for row in now.everything}
     shared = (
         now.recent,  # the sidebar's recent posts
-        app.builder.templates.newest_template_mtime(),  # once: it looks at every template file
+        getattr(app.env, "publication_design", None) or design_of(app),  # computed after reading
         getattr(app.builder, "config_hash", ""),  # Sphinx's hash of the configuration that pages depend on
     )
     for pagename, context, template in published_archive_pages(app):
