@@ -428,6 +428,29 @@ def test_a_template_and_a_style_sheet_reach_every_page(preview: Preview) -> None
     assert b".edited" in preview.get(after.pop().split("?")[0])[1]
 
 
+def test_a_new_page_joins_every_pages_navigation(preview: Preview) -> None:
+    """The home page's toctree takes every top-level page: a page begun in the preview shows in the sidebar
+    of every page, and leaves it once deleted."""
+    pages = ("index.html", "about.html", f"{POST}.html", "blog/2020.html")
+    contact = preview.site / "contact.md"
+
+    def navigating() -> list[str]:
+        return [
+            page
+            for page in pages
+            if any(
+                "Write to the editors" in a.get_text() for a in preview.page(page).select(".sidebar-tree a")
+            )
+        ]
+
+    status = reloaded(preview, write(contact, "# Write to the editors\n\nBy letter.\n"))
+    assert status["problems"] == []
+    assert navigating() == list(pages)
+    status = reloaded(preview, contact.unlink)
+    assert status["problems"] == []
+    assert navigating() == []
+
+
 def test_after_edits_in_one_process_it_serves_a_clean_build(preview: Preview, tmp_path: Path) -> None:
     """The search index, kept in memory between builds, is the one a clean build writes."""
     assert_serves_a_clean_build(preview, tmp_path)

@@ -247,3 +247,32 @@ def test_a_change_of_design_reaches_every_page(
     after = outputs(out / "html")
     pages = [name for name in before if name.endswith(".html")]
     assert [name for name in pages if after[name] == before[name]] == []  # the change shows on each page
+
+
+def add_contact_page(site: Path) -> None:
+    (site / "contact.md").write_text("# Contact\n\nWrite to us.\n", encoding="utf-8")
+    index = site / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("\nabout\n", "\nabout\ncontact\n"), "utf-8")
+
+
+def retitle_about_page(site: Path) -> None:
+    about = site / "about.md"
+    about.write_text(about.read_text(encoding="utf-8").replace("# About\n", "# About us\n", 1), "utf-8")
+
+
+@pytest.mark.parametrize(
+    "change", [add_contact_page, retitle_about_page], ids=["page-added", "page-retitled"]
+)
+def test_a_change_of_navigation_reaches_every_page(tmp_path: Path, change: Callable[[Path], None]) -> None:
+    """Every page's sidebar shows the site's toctree: a page added to it or retitled shows on every page
+    after a rebuild, as in a clean build (Sphinx wrote again only the pages it read)."""
+    site = copy_site(ROOTS / "test-blog", tmp_path / "src")
+    out = tmp_path / "out"
+    assert sphinx_build(site, out).returncode == 0
+    before = outputs(out / "html")
+    change(site)
+    result = sphinx_build(site, out)
+    assert result.returncode == 0, result.stderr
+    assert_same_as_clean_build(site, out, tmp_path / "clean")
+    after = outputs(out / "html")
+    assert [name for name in before if name.endswith(".html") and after[name] == before[name]] == []

@@ -14,7 +14,9 @@ the last build's, and exactly the pages that show something that changed are wri
   script with a ``?v=`` checksum of its content; Sphinx writes again only the pages older than the newest
   template, so a template removed (an override the site dropped) or a static file edited left every page
   as it was, still linking the old file by its old checksum, which readers' browsers keep serving from
-  their caches (:func:`design_of`).
+  their caches (:func:`design_of`);
+- the navigation changed (a page added to a toctree, or retitled): every page, which all show it in their
+  sidebar (:func:`navigation_of`).
 
 Sphinx never deletes what it wrote: a removed post, a post turned back into a draft, or a tag no post
 carries any more would stay in the output (and be published). Their pages are deleted here. And Sphinx's
@@ -38,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.search import IndexBuilder
@@ -163,17 +166,40 @@ def design_of(app: Sphinx) -> str:
     return digest.hexdigest()
 
 
+def navigation_of(env: BuildEnvironment) -> str:
+    """A digest of the site's navigation: the documents the toctrees reach from the root document, in order,
+    with their titles and each toctree's settings (caption, entries, hidden...). Every page shows it in its
+    sidebar, and links its previous and next page in it; Sphinx writes again only the pages it read."""
+    digest = hashlib.sha256()
+    seen: set[str] = set()
+    waiting = [env.config.root_doc]
+    while waiting:
+        docname = waiting.pop()
+        if docname in seen:
+            continue
+        seen.add(docname)
+        title, toc = env.titles.get(docname), env.tocs.get(docname)
+        trees = [sorted(node.attributes.items()) for node in toc.findall(addnodes.toctree)] if toc else []
+        shown = (docname, title.astext() if title else None, trees)
+        digest.update(repr(shown).encode(errors="surrogateescape"))
+        waiting.extend(reversed(env.toctree_includes.get(docname, [])))
+    return digest.hexdigest()
+
+
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """The documents, beyond those Sphinx read again, whose page shows listing data that changed, or all of
-    them when the design did."""
+    them when the design or the navigation did."""
     new = listing(app)
     old: Listing | None = getattr(env, "publication_listing", None)
     env.publication_listing = new  # type: ignore[attr-defined]  # pickled with the environment
-    design = design_of(app)
+    design, navigation = design_of(app), navigation_of(env)
     old_design = getattr(env, "publication_design", None)
-    env.publication_design = design  # type: ignore[attr-defined]
+    old_navigation = getattr(env, "publication_navigation", None)
+    env.publication_design, env.publication_navigation = design, navigation  # type: ignore[attr-defined]
     if old is None:
         return []  # a first build writes every page anyway
+    if old.recent != new.recent or old_navigation != navigation:
+        return sorted(env.found_docs)
     if old_design != design:
         # an application that builds again (the preview) holds the templates it compiled, each checked only
         # against its own file: one added in front of it, in the site's templates, would never be used
@@ -182,8 +208,6 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
         )
         if compiled is not None:
             compiled.clear()
-        return sorted(env.found_docs)
-    if old.recent != new.recent:
         return sorted(env.found_docs)
     rewrite: set[str] = set()
     if old.order != new.order:
@@ -230,7 +254,7 @@ def fingerprint(
     listings: dict[str, Any],
 ) -> str:
     """What an archive page shows, as a hash: its posts' listings, its title, and what every page shares
-    (the sidebar, the design (:func:`design_of`), the HTML configuration)."""
+    (the sidebar, the design, the navigation, the HTML configuration)."""
     paging = context.get("paging")  # one page of a listing (publication.site.paging) shows only its posts
 
     def row(post: Any) -> str:
@@ -271,6 +295,7 @@ def only_changed_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any
     shared = (
         now.recent,  # the sidebar's recent posts
         getattr(app.env, "publication_design", None) or design_of(app),  # computed after reading
+        getattr(app.env, "publication_navigation", None) or navigation_of(app.env),
         getattr(app.builder, "config_hash", ""),  # Sphinx's hash of the configuration that pages depend on
     )
     for pagename, context, template in published_archive_pages(app):

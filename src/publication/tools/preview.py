@@ -252,11 +252,15 @@ def forget_old_doctrees(app: Sphinx, env: Any, docnames: list[str]) -> None:
 
     Sphinx keeps each doctree it loads for writing, and never drops one when its document is read again: a
     page written in a later build (a sidebar changed) would show its text as it was. One build per
-    application never sees it; Sphinx's own test application empties the cache before every build.
+    application never sees it; Sphinx's own test application empties the cache before every build. The
+    root document's doctree, whose toctrees every page's navigation is made from, is also kept apart
+    (``master_doctree``, computed once per environment): a page added to the navigation never showed.
     """
     cache = getattr(env, "_pickled_doctree_cache", {})
     for docname in docnames:
         cache.pop(docname, None)
+    if env.config.root_doc in docnames:
+        vars(env).pop("master_doctree", None)  # a functools.cached_property: computed again when asked
 
 
 class PageAssets:
