@@ -43,3 +43,30 @@ def test_without_the_setting_copyright_is_as_conf_py_says(tmp_path: Path) -> Non
     result = sphinx_build(ROOTS / "test-blog", tmp_path, "-D", "copyright=2001, Someone")
     assert result.returncode == 0, result.stderr
     assert footer(tmp_path / "html") == "Copyright © 2001, Someone"
+
+
+def test_new_years_reach_every_page_the_listings_included(tmp_path: Path) -> None:
+    """Five newer posts fill "Recent posts", so moving the first post to an earlier year changes no sidebar:
+    still every page, the archive pages that do not list the moved post included, shows the new years."""
+    site = copy_site(ROOTS / "test-blog", tmp_path / "src")
+    (site / "posts/2022").mkdir()
+    for day in range(1, 6):
+        (site / f"posts/2022/newer-{day}.md").write_text(
+            f"---\ntitle: Newer {day}\ndate: 2022-01-0{day}\ntags: [newer]\ncategory: Later\n---\n\nText.\n",
+            encoding="utf-8",
+        )
+    holder = ("-D", "publication_copyright_holder=Ada Lovelace")
+    assert sphinx_build(site, tmp_path / "out", *holder).returncode == 0
+    post = site / "posts/2019/first.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("date: 2019-", "date: 2017-"), encoding="utf-8")
+    result = sphinx_build(site, tmp_path / "out", *holder)
+    assert result.returncode == 0, result.stderr
+    html = tmp_path / "out/html"
+    pages = [page.relative_to(html).as_posix() for page in html.rglob("*.html")]
+    shown = {page: footer(html, page) for page in pages if "copyright" in page_text(html / page)}
+    assert "blog/tag/newer.html" in shown  # lists only the newer posts
+    assert {page: text for page, text in shown.items() if text != "Copyright © 2017–2022, Ada Lovelace"} == {}
+
+
+def page_text(page: Path) -> str:
+    return page.read_text(encoding="utf-8")

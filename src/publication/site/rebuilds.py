@@ -47,6 +47,7 @@ from sphinx.search import IndexBuilder
 
 from publication.shared.patching import Patch
 from publication.site.ablog_patches import blog_of, published_archive_pages, replace_listener
+from publication.site.copyright import copyright_years
 from publication.site.files import walk
 from publication.site.posts import output_image, post_record
 from publication.site.reading_time import reading_time
@@ -254,7 +255,7 @@ def fingerprint(
     listings: dict[str, Any],
 ) -> str:
     """What an archive page shows, as a hash: its posts' listings, its title, and what every page shares
-    (the sidebar, the design, the navigation, the HTML configuration)."""
+    (the sidebar, the design, the navigation, the footer's years, the HTML configuration)."""
     paging = context.get("paging")  # one page of a listing (publication.site.paging) shows only its posts
 
     def row(post: Any) -> str:
@@ -296,6 +297,7 @@ def only_changed_archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any
         now.recent,  # the sidebar's recent posts
         getattr(app.env, "publication_design", None) or design_of(app),  # computed after reading
         getattr(app.env, "publication_navigation", None) or navigation_of(app.env),
+        copyright_years(app.env),  # every footer's (publication.site.copyright rewrites the documents' pages)
         getattr(app.builder, "config_hash", ""),  # Sphinx's hash of the configuration that pages depend on
     )
     for pagename, context, template in published_archive_pages(app):
