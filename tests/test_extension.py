@@ -69,3 +69,19 @@ def test_our_settings_all_start_with_publication() -> None:
         names += re.findall(r'add_config_value\(\s*"(\w+)"', path.read_text(encoding="utf-8"))
     assert names
     assert [name for name in names if not name.startswith("publication_")] == []
+
+
+def test_applications_in_one_process_leave_sphinxs_defaults_alone(make_app, tmp_path: Path) -> None:
+    """The package adds its templates and static files to each site's paths, not to Sphinx's default lists,
+    which every later application of the process (the preview's next one, a plain Sphinx site) starts from."""
+    site, plain = tmp_path / "site", tmp_path / "plain"
+    for folder, extensions in ((site, '["publication", "myst_parser"]'), (plain, "[]")):
+        folder.mkdir()
+        (folder / "conf.py").write_text(f"extensions = {extensions}\n", encoding="utf-8")
+        (folder / "index.rst").write_text("Home\n====\n", encoding="utf-8")
+    first, second = (make_app("html", srcdir=site, builddir=tmp_path / name) for name in ("one", "two"))
+    assert first.config.templates_path == second.config.templates_path
+    assert len(second.config.templates_path) == len(set(second.config.templates_path)) == 1
+    assert len(second.config.html_static_path) >= 1
+    other = make_app("html", srcdir=plain, builddir=tmp_path / "three")
+    assert other.config.templates_path == [] and other.config.html_static_path == []

@@ -17,8 +17,8 @@ STATIC = Path(__file__).parent / "static"
 
 def add_static_path(_app: object, config: Config) -> None:
     """Ship the package's static files; first, so a file of the same name in the site's own wins."""
-    if str(STATIC) not in config.html_static_path:
-        config.html_static_path.insert(0, str(STATIC))
+    if str(STATIC) not in config.html_static_path:  # a new list: the default is every application's
+        config.html_static_path = [str(STATIC), *config.html_static_path]
 
 
 def add_to_page(app: Any, script: str, style: str | None = None) -> None:

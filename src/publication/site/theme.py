@@ -298,8 +298,13 @@ FURO_TEMPLATES = tuple(
 
 
 def add_templates(app: Sphinx, config: Config) -> None:
-    """Our templates come after the site's own ``templates_path``, so a site can still override them."""
-    config.templates_path.append(str(TEMPLATES))
+    """Our templates come after the site's own ``templates_path``, so a site can still override them.
+
+    A new list: a site that sets none has Sphinx's default, one list for every application of the process
+    (the preview starts a new one when ``refs.bib`` changes), which gained our folder once per application.
+    """
+    if str(TEMPLATES) not in config.templates_path:
+        config.templates_path = [*config.templates_path, str(TEMPLATES)]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
