@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -118,6 +119,20 @@ def test_editing_a_posts_text_rewrites_only_what_shows_it(tmp_path: Path) -> Non
     assert_same_as_clean_build(site, out, tmp_path / "clean")
 
 
+def test_a_post_retagged_moves_between_the_tag_pages(tmp_path: Path) -> None:
+    """Its title and date, and so the sidebar, are unchanged: the tag pages still follow."""
+    site = copy_site(ROOTS / "test-blog", tmp_path / "src")
+    out = tmp_path / "out"
+    assert sphinx_build(site, out).returncode == 0
+    third = site / "posts/2021/third.md"
+    text = third.read_text(encoding="utf-8")
+    assert text.count("tags: ") == 1
+    third.write_text(re.sub(r"tags: .*", "tags: [retagged]", text, count=1), encoding="utf-8")
+    assert sphinx_build(site, out).returncode == 0
+    assert (out / "html/blog/tag/retagged.html").is_file()
+    assert_same_as_clean_build(site, out, tmp_path / "clean")
+
+
 def test_a_removed_post_and_its_lone_tag_leave_the_site(tmp_path: Path) -> None:
     site = copy_site(ROOTS / "test-blog", tmp_path / "src")
     out = tmp_path / "out"
@@ -187,6 +202,30 @@ def test_a_new_build_makes_listing_rows_only_for_the_posts_it_reads(
     built.pop(".buildinfo.bak", None)  # Sphinx's, of the first build's configuration
     assert sorted(built) == sorted(expected)
     assert [name for name in expected if built[name] != expected[name]] == []
+
+
+def test_a_build_that_reads_nothing_makes_no_archive_page(
+    make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing read, nothing removed, the same settings: the archive pages are the last build's, and none of
+    their contexts is made. A setting Sphinx does not count as changing pages makes them again."""
+    from publication.site import rebuilds
+
+    site = copy_site(ROOTS / "test-blog", tmp_path / "src")
+    make_app("html", srcdir=site, builddir=tmp_path / "out").build()
+    made: list[str] = []  # the archive pages whose context was made and fingerprinted
+    original = rebuilds.fingerprint
+    monkeypatch.setattr(
+        rebuilds, "fingerprint", lambda app, page, *rest: made.append(page) or original(app, page, *rest)
+    )
+    again = make_app("html", srcdir=site, builddir=tmp_path / "out")
+    again.build()
+    assert again.statuscode == 0 and made == []
+    other = make_app(
+        "html", srcdir=site, builddir=tmp_path / "out", confoverrides={"blog_archive_titles": True}
+    )
+    other.build()
+    assert other.statuscode == 0 and "blog/tag/alpha" in made
 
 
 #: A site with its own templates and its own style sheet and script, which every page links with a ``?v=``
