@@ -228,6 +228,20 @@ def test_a_build_that_reads_nothing_makes_no_archive_page(
     assert other.statuscode == 0 and "blog/tag/alpha" in made
 
 
+def assert_rebuild_changes_every_page(site: Path, tmp_path: Path, change: Callable[[Path], None]) -> None:
+    """Build, make the change, build again without -E: the pages equal a clean build's, and every page
+    differs from what it was (the change shows on each)."""
+    out = tmp_path / "out"
+    assert sphinx_build(site, out).returncode == 0
+    before = outputs(out / "html")
+    change(site)
+    result = sphinx_build(site, out)
+    assert result.returncode == 0, result.stderr
+    assert_same_as_clean_build(site, out, tmp_path / "clean")
+    after = outputs(out / "html")
+    assert [name for name in before if name.endswith(".html") and after[name] == before[name]] == []
+
+
 #: A site with its own templates and its own style sheet and script, which every page links with a ``?v=``
 #: checksum of the file's content.
 DESIGN = """
@@ -276,16 +290,7 @@ def test_a_change_of_design_reaches_every_page(
     checksum: a rebuild after any of them changed, was added or was removed equals a clean build (Sphinx
     rewrote only pages older than the newest template, and none for a static file)."""
     site = with_design(copy_site(ROOTS / "test-blog", tmp_path / "src"), override)
-    out = tmp_path / "out"
-    assert sphinx_build(site, out).returncode == 0
-    before = outputs(out / "html")
-    change(site)
-    result = sphinx_build(site, out)
-    assert result.returncode == 0, result.stderr
-    assert_same_as_clean_build(site, out, tmp_path / "clean")
-    after = outputs(out / "html")
-    pages = [name for name in before if name.endswith(".html")]
-    assert [name for name in pages if after[name] == before[name]] == []  # the change shows on each page
+    assert_rebuild_changes_every_page(site, tmp_path, change)
 
 
 def add_contact_page(site: Path) -> None:
@@ -305,13 +310,4 @@ def retitle_about_page(site: Path) -> None:
 def test_a_change_of_navigation_reaches_every_page(tmp_path: Path, change: Callable[[Path], None]) -> None:
     """Every page's sidebar shows the site's toctree: a page added to it or retitled shows on every page
     after a rebuild, as in a clean build (Sphinx wrote again only the pages it read)."""
-    site = copy_site(ROOTS / "test-blog", tmp_path / "src")
-    out = tmp_path / "out"
-    assert sphinx_build(site, out).returncode == 0
-    before = outputs(out / "html")
-    change(site)
-    result = sphinx_build(site, out)
-    assert result.returncode == 0, result.stderr
-    assert_same_as_clean_build(site, out, tmp_path / "clean")
-    after = outputs(out / "html")
-    assert [name for name in before if name.endswith(".html") and after[name] == before[name]] == []
+    assert_rebuild_changes_every_page(copy_site(ROOTS / "test-blog", tmp_path / "src"), tmp_path, change)

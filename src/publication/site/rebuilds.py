@@ -188,6 +188,15 @@ def navigation_of(env: BuildEnvironment) -> str:
     return digest.hexdigest()
 
 
+def forget_compiled_templates(app: Sphinx) -> None:
+    """Drop the templates the builder compiled. An application that builds again (the preview) holds them,
+    each checked only against its own file: one added in front of it, in the site's templates, would never
+    be used."""
+    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    if environment is not None and environment.cache is not None:
+        environment.cache.clear()
+
+
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """The documents, beyond those Sphinx read again, whose page shows listing data that changed, or all of
     them when the design or the navigation did."""
@@ -198,18 +207,11 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     old_design = getattr(env, "publication_design", None)
     old_navigation = getattr(env, "publication_navigation", None)
     env.publication_design, env.publication_navigation = design, navigation  # type: ignore[attr-defined]
+    if old_design != design:
+        forget_compiled_templates(app)
     if old is None:
         return []  # a first build writes every page anyway
-    if old.recent != new.recent or old_navigation != navigation:
-        return sorted(env.found_docs)
-    if old_design != design:
-        # an application that builds again (the preview) holds the templates it compiled, each checked only
-        # against its own file: one added in front of it, in the site's templates, would never be used
-        compiled = getattr(
-            getattr(getattr(app.builder, "templates", None), "environment", None), "cache", None
-        )
-        if compiled is not None:
-            compiled.clear()
+    if old.recent != new.recent or old_navigation != navigation or old_design != design:
         return sorted(env.found_docs)
     rewrite: set[str] = set()
     if old.order != new.order:
